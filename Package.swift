@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+import CompilerPluginSupport
+import PackageDescription
+
+// Targets are split by dependency weight (see ARCHITECTURE.md): `Troupe` (the umbrella users import)
+// is `TroupeCore` plus the handler macros and compiles no NIO.
+let strictConcurrency: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "troupe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Troupe", targets: ["Troupe"]),
+        .library(name: "TroupeCore", targets: ["TroupeCore"]),
+        .executable(name: "troupe-demo", targets: ["troupe-demo"]),
+        .executable(name: "troupe-bench", targets: ["troupe-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-syntax.git", from: "603.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "TroupeCore",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .macro(
+            name: "TroupeMacros",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "Troupe",
+            dependencies: ["TroupeCore", "TroupeMacros"],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(
+            name: "troupe-demo",
+            dependencies: ["Troupe"],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(
+            name: "troupe-bench",
+            dependencies: ["Troupe"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeCoreTests",
+            dependencies: [
+                "TroupeCore",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeMacrosTests",
+            dependencies: [
+                "TroupeMacros",
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeTests",
+            dependencies: ["Troupe"],
+            swiftSettings: strictConcurrency
+        ),
+    ]
+)

@@ -1,0 +1,306 @@
+import Logging
+import Synchronization
+
+/// A running set of actors: spawn them, look them up, shut them all down.
+///
+/// ```swift
+/// let system = ActorSystem(name: "demo")
+/// let counter = try system.spawn(Counter(), name: "counter/main")
+/// try await counter.increment(by: 5)
+/// try await system.shutdown()
+/// ```
+///
+/// A system owns a pool of worker threads (see ``ActorSystemSettings/dispatcherThreads``); call
+/// ``shutdown()`` (or run it as a swift-service-lifecycle `Service`) to stop its actors and threads.
+public final class ActorSystem: Sendable {
+    /// The system's name, for logs.
+    public let name: String
+    /// The settings it was created with.
+    public let settings: ActorSystemSettings
+    /// The injected clock.
+    public let clock: any ActorClock
+    /// The system's logger.
+    public let logger: Logger
+    /// The seeded random source.
+    public let random: SeededRandom
+    /// Lookup and subscription by name and reception key.
+    public let receptionist: Receptionist
+    /// Typed publish/subscribe within the system.
+    public let eventStream: EventStream
+    /// Messages that could not be delivered.
+    public let deadLetters: DeadLetters
+    /// The phases and tasks ``shutdown()`` runs.
+    public let coordinatedShutdown: CoordinatedShutdown
+
+    let metrics: SystemMetrics
+    let askGraph = AskGraph()
+    let sharedDispatcher: WorkerPool
+    @usableFromInline let defaultProps: CellProps
+    private let ids = Atomic<UInt64>(0)
+    private let tokens = Atomic<UInt64>(0)
+    private let state = Mutex(State())
+
+    private struct State {
+        var topLevel: [ActorID: ActorCellBase] = [:]
+        var live = 0
+        var phase = Phase.running
+        var idleWaiters: [UnsafeContinuation<Void, Never>] = []
+        var terminationWaiters: [UnsafeContinuation<Void, Never>] = []
+        var shutdownTask: Task<Void, Never>?
+    }
+
+    private enum Phase { case running, shuttingDown, terminated }
+
+    /// Creates a local, in-memory actor system. Invalid settings stop the program with a clear
+    /// message; use ``init(name:validating:)`` to get them as an error.
+    public convenience init(name: String = "troupe", settings: ActorSystemSettings = .init()) {
+        do {
+            try self.init(name: name, validating: settings)
+        } catch {
+            preconditionFailure("invalid ActorSystemSettings: \(error)")
+        }
+    }
+
+    /// Creates a local, in-memory actor system, throwing ``ActorError/Code/invalidSettings`` for
+    /// settings out of range.
+    public init(name: String, validating settings: ActorSystemSettings) throws {
+        try settings.validate()
+        self.name = name
+        self.settings = settings
+        self.clock = settings.clock
+        var logger = settings.logger
+        logger[metadataKey: "actor.system"] = "\(name)"
+        self.logger = logger
+        self.random = SeededRandom(seed: settings.randomSeed)
+        self.eventStream = EventStream()
+        self.metrics = SystemMetrics(systemName: name)
+        self.deadLetters = DeadLetters(eventStream: eventStream, metrics: metrics, logger: logger)
+        self.receptionist = Receptionist()
+        self.coordinatedShutdown = CoordinatedShutdown()
+        self.sharedDispatcher = WorkerPool(
+            name: "troupe-\(name)", threadCount: settings.dispatcherThreads,
+            throughput: settings.throughput, allowsInlineAsk: true)
+        self.defaultProps = CellProps(
+            name: nil, mailbox: settings.defaultMailbox,
+            supervision: settings.defaultSupervision, dispatcher: sharedDispatcher)
+        metrics.startReporting(clock: clock, interval: settings.metricsInterval)
+        logger.debug("actor system started", metadata: ["dispatcher.threads": "\(settings.dispatcherThreads)"])
+    }
+
+    // MARK: Spawning
+
+    /// Spawns an actor and returns its ref.
+    ///
+    /// `actor` is kept as a factory: a restart calls it again, so state starts fresh. `name`, if
+    /// given, registers the actor in the ``receptionist`` (unique among live actors; letters,
+    /// digits and `-_.:/@+`, not starting or ending with `/`). The actor's `preStart` runs before
+    /// this returns; an error it throws is thrown here.
+    ///
+    /// Throws ``ActorError/Code/duplicateName``, ``ActorError/Code/invalidName`` or
+    /// ``ActorError/Code/systemShutDown``.
+    @inlinable
+    @discardableResult
+    public func spawn<A: ActorBehavior>(
+        _ actor: @autoclosure @escaping @Sendable () throws -> A,
+        name: String? = nil,
+        options: SpawnOptions = .default
+    ) throws -> ActorRef<A> {
+        try spawn(factory: actor, name: name, options: options, parent: nil)
+    }
+
+    @inlinable
+    func spawn<A: ActorBehavior>(
+        factory: @escaping @Sendable () throws -> A, name: String?, options: SpawnOptions, parent: ActorCellBase?
+    ) throws -> ActorRef<A> {
+        let props = (name == nil && options.isDefault) ? defaultProps : try makeProps(name: name, options: options)
+        let cell = ActorCell<A>(id: nextActorID(), system: self, props: props, parent: parent, factory: factory)
+        try register(cell)
+        do {
+            cell.actor = try factory()
+            try cell.actor!.preStart(context: cell.context)
+        } catch {
+            abortStart(cell)
+            throw error
+        }
+        cell.endInlineTurn()
+        return ActorRef(cell: cell)
+    }
+
+    @usableFromInline
+    func nextActorID() -> ActorID {
+        ActorID(ids.wrappingAdd(1, ordering: .relaxed).newValue)
+    }
+
+    /// A fresh token, for watch registrations and subscriptions.
+    func nextToken() -> UInt64 {
+        tokens.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    @usableFromInline
+    func makeProps(name: String?, options: SpawnOptions) throws -> CellProps {
+        if let name { try Receptionist.validate(name: name) }
+        let dispatcher: any MessageDispatcher
+        switch options.dispatcher.kind {
+        case .shared:
+            dispatcher = sharedDispatcher
+        case .pinned:
+            dispatcher = WorkerPool(
+                name: "troupe-pinned", threadCount: 1, throughput: settings.throughput, allowsInlineAsk: false)
+        }
+        return CellProps(
+            name: name, mailbox: options.mailbox ?? settings.defaultMailbox,
+            supervision: options.supervision ?? settings.defaultSupervision, dispatcher: dispatcher)
+    }
+
+    /// Registers a new cell: its name, its place in the tree, the live count. The cell holds its
+    /// turn until `endInlineTurn()`, so nothing runs before `preStart` has.
+    @usableFromInline
+    func register(_ cell: ActorCellBase) throws {
+        cell.scheduled = true
+        let refused: ActorError? = state.withLock { state in
+            guard state.phase == .running else {
+                return ActorError(.systemShutDown, "actor system \(name) is shutting down; cannot spawn")
+            }
+            if cell.parent == nil { state.topLevel[cell.id] = cell }
+            state.live += 1
+            return nil
+        }
+        if let refused { throw refused }
+        if let name = cell.name {
+            do {
+                try receptionist.register(cell, name: name)
+            } catch {
+                unregister(cell)
+                throw error
+            }
+        }
+        if let parent = cell.parent {
+            parent.ensureExtras.children[cell.id] = cell
+        }
+        metrics.actorStarted()
+    }
+
+    /// Undoes `register` for a cell whose factory or `preStart` threw.
+    @usableFromInline
+    func abortStart(_ cell: ActorCellBase) {
+        cell.mutex.withLock { cell.lifecycle = .terminated }
+        receptionist.remove(cell)
+        for child in cell.extras?.sortedChildren ?? [] {
+            child.sendSystem(.stop(.stopped))
+        }
+        cell.parent?.extras?.children.removeValue(forKey: cell.id)
+        unregister(cell)
+        metrics.actorStopped()
+    }
+
+    private func unregister(_ cell: ActorCellBase) {
+        let waiters: [UnsafeContinuation<Void, Never>] = state.withLock { state in
+            if cell.parent == nil { state.topLevel.removeValue(forKey: cell.id) }
+            state.live -= 1
+            guard state.live == 0 else { return [] }
+            defer { state.idleWaiters = [] }
+            return state.idleWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// An actor terminated: drop it from the tree's roots and the live count.
+    func actorTerminated(_ cell: ActorCellBase) {
+        unregister(cell)
+    }
+
+    // MARK: Lookup
+
+    /// The live actor registered under `name`.
+    ///
+    /// Throws ``ActorError/Code/nameNotFound`` if there is none, and
+    /// ``ActorError/Code/wrongActorType`` if it is not an `A`.
+    public func lookup<A: ActorBehavior>(_ type: A.Type, name: String) async throws -> ActorRef<A> {
+        guard let cell = receptionist.cell(named: name) else {
+            throw ActorError(.nameNotFound, "no live actor is registered under the name '\(name)'")
+        }
+        guard let typed = cell as? ActorCell<A> else {
+            throw ActorError(.wrongActorType, "'\(name)' is a \(cell.behaviorTypeName), not a \(A.self)")
+        }
+        return ActorRef(cell: typed)
+    }
+
+    /// How many actors are alive (spawned and not yet terminated).
+    public var liveActorCount: Int {
+        state.withLock { $0.live }
+    }
+
+    // MARK: Shutdown
+
+    /// Shuts the system down: runs the ``coordinatedShutdown`` phases in order; in the last one,
+    /// stops every actor (children first, `postStop` hooks run, queued asks fail) and then the
+    /// worker threads. Safe to call more than once and from several tasks: all return when the
+    /// system has terminated.
+    public func shutdown() async throws {
+        await beginShutdown().value
+    }
+
+    /// Starts ``shutdown()`` without waiting for it; the system owns the task.
+    @discardableResult
+    func beginShutdown() -> Task<Void, Never> {
+        state.withLock { state in
+            if let task = state.shutdownTask { return task }
+            let task = Task { await self.runShutdown() }
+            state.shutdownTask = task
+            return task
+        }
+    }
+
+    /// Waits until the system has shut down.
+    public var terminated: Void {
+        get async {
+            await withUnsafeContinuation { continuation in
+                let done: Bool = state.withLock { state in
+                    if state.phase == .terminated { return true }
+                    state.terminationWaiters.append(continuation)
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+        }
+    }
+
+    /// Whether ``shutdown()`` has started.
+    public var isShuttingDown: Bool {
+        state.withLock { $0.phase != .running }
+    }
+
+    private func runShutdown() async {
+        logger.debug("actor system shutting down")
+        await coordinatedShutdown.run(system: self)
+        state.withLock { $0.phase = .shuttingDown }
+        await stopAllActors()
+        metrics.stopReporting()
+        sharedDispatcher.shutdown()
+        let waiters: [UnsafeContinuation<Void, Never>] = state.withLock { state in
+            state.phase = .terminated
+            defer { state.terminationWaiters = [] }
+            return state.terminationWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+        logger.debug("actor system terminated")
+    }
+
+    /// Stops every top-level actor (in id order) and waits until no actor is alive.
+    func stopAllActors() async {
+        let topLevel = state.withLock { state in
+            state.topLevel.keys.sorted().compactMap { state.topLevel[$0] }
+        }
+        for cell in topLevel {
+            cell.sendSystem(.stop(.systemShutdown))
+        }
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let idle: Bool = state.withLock { state in
+                if state.live == 0 { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import DequeModule
+
+extension ActorCell {
+    /// The outcome of trying to run an ask's handler inline on the asker.
+    @usableFromInline
+    enum InlineAsk<R: Sendable> {
+        /// The handler ran; here is its result.
+        case done(R)
+        /// The actor was busy (or on a dispatcher that forbids inlining): go through the mailbox.
+        case notInline
+        /// The handler stashed the message: wait for the reply on this slot.
+        case stashed(ReplySlot<R>)
+    }
+
+    /// Runs a synchronous handler on the calling task if the actor is idle with an empty mailbox,
+    /// as Swift actors do for an uncontended call; messages that arrive meanwhile wait in the mailbox
+    /// and are drained by the dispatcher afterwards, so one-message-at-a-time and per-sender order
+    /// hold. A thrown error is supervised exactly as in the drain loop, then rethrown to the asker.
+    @inlinable
+    final func askInline<R: Sendable>(
+        _ message: @autoclosure () -> A.Message,
+        _ handler: (inout A, ActorContext<A>) throws -> R
+    ) throws -> InlineAsk<R> {
+        guard props.dispatcher.allowsInlineAsk else { return .notInline }
+        mutex.lock()
+        guard !scheduled, lifecycle == .running, inbox.isEmpty else {
+            mutex.unlock()
+            return .notInline
+        }
+        scheduled = true
+        mutex.unlock()
+        currentReply = nil
+        let result: R
+        do {
+            result = try handler(&actor!, context)
+        } catch {
+            stashRequested = false
+            _ = handleFailure(error)
+            endInlineTurn()
+            throw error
+        }
+        if _slowPath(stashRequested) {
+            let slot = ReplySlot<R>()
+            stashCurrent(Envelope(message(), reply: slot))
+            endInlineTurn()
+            return .stashed(slot)
+        }
+        endInlineTurn()
+        return .done(result)
+    }
+
+    /// Gives up the turn taken by an inline ask, scheduling the cell if work arrived meanwhile.
+    @inlinable
+    final func endInlineTurn() {
+        mutex.lock()
+        if _fastPath(systemQueue.isEmpty && inbox.isEmpty && batch.isEmpty) {
+            scheduled = false
+            mutex.unlock()
+            return
+        }
+        mutex.unlock()
+        endInlineTurnWithWork()
+    }
+
+    @usableFromInline
+    final func endInlineTurnWithWork() {
+        mutex.lock()
+        if lifecycle == .terminated {
+            mutex.unlock()
+            return
+        }
+        let hasWork = !systemQueue.isEmpty || (lifecycle == .running && (!inbox.isEmpty || !batch.isEmpty))
+        if !hasWork { scheduled = false }
+        mutex.unlock()
+        if hasWork { dispatcher.schedule(self) }
+    }
+
+    /// Sends an ask through the mailbox and waits for its reply, its timeout, or cancellation.
+    @usableFromInline
+    final func askThroughMailbox<R: Sendable>(_ message: A.Message, timeout: Duration?) async throws -> R {
+        let slot = ReplySlot<R>()
+        return try await awaitReply(slot, enqueueing: Envelope(message, reply: slot), timeout: timeout)
+    }
+
+    /// Waits for `slot`, first enqueueing `envelope` if given. Detects ask cycles between actors.
+    @usableFromInline
+    final func awaitReply<R: Sendable>(_ slot: ReplySlot<R>, enqueueing envelope: Envelope<A.Message>?, timeout: Duration?) async throws -> R {
+        let waiter = ActorCellBase.current
+        if let waiter {
+            try system.askGraph.beginWait(waiter, on: self)
+        }
+        defer {
+            if let waiter { system.askGraph.endWait(waiter, on: self) }
+        }
+        let timeout = timeout ?? system.settings.askTimeout
+        let timer = system.clock.schedule(after: timeout) { [label] in
+            slot.fail(ActorError(.askTimedOut, "ask to \(label) (\(A.self)) got no reply within \(timeout)"))
+        }
+        slot.attach(timer)
+        if let envelope {
+            do {
+                try await enqueueWaiting(envelope)
+            } catch {
+                slot.fail(error)
+                throw error
+            }
+        }
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<R, any Error>) in
+                slot.install(continuation)
+            }
+        } onCancel: {
+            slot.fail(CancellationError())
+        }
+    }
+}
+
+extension ActorCellBase {
+    /// Publishes a message that cannot be delivered. Never includes the payload.
+    @usableFromInline
+    final func deadLetter(messageType: Any.Type, reason: String) {
+        system.deadLetters.publish(DeadLetter(recipient: label, recipientID: id, messageType: "\(messageType)", reason: reason))
+    }
+}

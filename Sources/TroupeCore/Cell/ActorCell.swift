@@ -1,0 +1,347 @@
+import DequeModule
+import Synchronization
+
+/// The runtime side of one actor: its mailbox, its instance, and its drain loop.
+///
+/// The hot paths (`tell`, the drain loop, the inline ask) are `@inlinable` so that they are
+/// specialised for the concrete actor type in the module that spawns it: reached through an
+/// unspecialised generic they cost ~15x more per message.
+@usableFromInline
+final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
+    // Invariant: as in `ActorCellBase`: `inbox`, `inFlight` and `overflow` are guarded by `mutex`;
+    // `batch` and `actor` are drain-only.
+    @usableFromInline @exclusivity(unchecked) var inbox = Deque<Envelope<A.Message>>()
+    /// Guarded: how many messages the drain took out of `inbox` and has not finished; counted
+    /// against a bounded mailbox's capacity.
+    @usableFromInline @exclusivity(unchecked) var inFlight = 0
+    /// Guarded: senders waiting for room in a full bounded mailbox.
+    @usableFromInline @exclusivity(unchecked) var overflow: WaitingSenders<A.Message>?
+    /// Drain-only: messages taken from `inbox` in one swap, handled in order.
+    @usableFromInline @exclusivity(unchecked) var batch = Deque<Envelope<A.Message>>()
+    /// Drain-only: the actor instance; `nil` once terminated.
+    @usableFromInline @exclusivity(unchecked) var actor: A?
+    /// Creates a fresh instance, at spawn and at each restart.
+    @usableFromInline let factory: @Sendable () throws -> A
+
+    @inlinable
+    init(id: ActorID, system: ActorSystem, props: CellProps, parent: ActorCellBase?, factory: @escaping @Sendable () throws -> A) {
+        self.factory = factory
+        super.init(id: id, system: system, props: props, parent: parent, runEntry: { cell in
+            unsafeDowncast(cell, to: ActorCell<A>.self).drain()
+        })
+    }
+
+    @inlinable
+    var context: ActorContext<A> { ActorContext(cell: self) }
+
+    override var behaviorTypeName: String { "\(A.self)" }
+
+    // MARK: Enqueueing
+
+    /// The outcome of offering a message to the mailbox.
+    @usableFromInline
+    enum Offer {
+        case enqueued
+        /// The mailbox is full and its strategy makes the sender wait.
+        case full
+        /// Refused: the message went nowhere; the error says why.
+        case rejected(ActorError)
+    }
+
+    /// Offers `envelope` without waiting. Dropped messages are published as dead letters here;
+    /// a `.rejected` result has not been published (the caller decides).
+    @inlinable
+    final func offer(_ envelope: Envelope<A.Message>) -> Offer {
+        mutex.lock()
+        guard lifecycle.rawValue < Lifecycle.stopping.rawValue else {
+            mutex.unlock()
+            return .rejected(stoppedError)
+        }
+        if _slowPath(inbox.count + inFlight >= props.capacity) {
+            return offerToFullMailbox(envelope)  // unlocks
+        }
+        inbox.append(envelope)
+        let wasIdle = !scheduled
+        scheduled = true
+        mutex.unlock()
+        if wasIdle { dispatcher.schedule(self) }
+        return .enqueued
+    }
+
+    /// Fire-and-forget: what cannot be enqueued goes to dead letters with the reason.
+    @inlinable
+    final func tell(_ message: A.Message) {
+        switch offer(Envelope(message, reply: nil)) {
+        case .enqueued: return
+        case .full: deadLetter(messageType: A.Message.self, reason: "mailbox full (\(props.mailbox.capacity ?? 0) messages)")
+        case .rejected(let error): deadLetter(messageType: A.Message.self, reason: error.message)
+        }
+    }
+
+    /// Handles a full bounded mailbox; called with `mutex` held, returns with it released.
+    @usableFromInline
+    final func offerToFullMailbox(_ envelope: Envelope<A.Message>) -> Offer {
+        switch props.mailbox.overflow {
+        case .suspendSender:
+            mutex.unlock()
+            return .full
+        case .fail:
+            mutex.unlock()
+            return .rejected(ActorError(.mailboxFull, "the mailbox of \(label) is full (\(props.capacity) messages)"))
+        case .dropNewest:
+            mutex.unlock()
+            envelope.reply?.fail(ActorError(.mailboxFull, "the mailbox of \(label) is full; the message was dropped"))
+            deadLetter(messageType: A.Message.self, reason: "mailbox full, dropped newest")
+            return .enqueued
+        case .dropOldest:
+            let dropped = inbox.popFirst()
+            inbox.append(envelope)
+            let wasIdle = !scheduled
+            scheduled = true
+            mutex.unlock()
+            if wasIdle { dispatcher.schedule(self) }
+            if let dropped {
+                dropped.reply?.fail(ActorError(.mailboxFull, "the mailbox of \(label) is full; the oldest message was dropped"))
+                deadLetter(messageType: A.Message.self, reason: "mailbox full, dropped oldest")
+            }
+            return .enqueued
+        }
+    }
+
+    /// Enqueues `envelope`, waiting for room while a `suspendSender` mailbox is full.
+    @usableFromInline
+    final func enqueueWaiting(_ envelope: Envelope<A.Message>) async throws {
+        switch offer(envelope) {
+        case .enqueued: return
+        case .rejected(let error): throw error
+        case .full: try await waitForRoom(envelope)
+        }
+    }
+
+    /// Parks a sender until the drain makes room and moves its message into the inbox.
+    final func waitForRoom(_ envelope: Envelope<A.Message>) async throws {
+        let waiter = SenderWaiter()
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                mutex.lock()
+                if lifecycle.rawValue >= Lifecycle.stopping.rawValue {
+                    mutex.unlock()
+                    continuation.resume(throwing: stoppedError)
+                    return
+                }
+                if inbox.count + inFlight < props.capacity {
+                    inbox.append(envelope)
+                    let wasIdle = !scheduled
+                    scheduled = true
+                    mutex.unlock()
+                    if wasIdle { dispatcher.schedule(self) }
+                    continuation.resume()
+                    return
+                }
+                if overflow == nil { overflow = WaitingSenders() }
+                if waiter.cancelled {
+                    mutex.unlock()
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
+                overflow!.waiters.append((waiter, envelope, continuation))
+                mutex.unlock()
+            }
+        } onCancel: {
+            mutex.lock()
+            waiter.cancelled = true
+            var found: UnsafeContinuation<Void, any Error>?
+            if let index = overflow?.waiters.firstIndex(where: { $0.0 === waiter }) {
+                found = overflow!.waiters.remove(at: index).2
+            }
+            mutex.unlock()
+            found?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Moves waiting senders into the inbox while there is room; called with `mutex` held.
+    /// Returns the continuations to resume once the lock is released.
+    @usableFromInline
+    final func admitWaitingSenders() -> [UnsafeContinuation<Void, any Error>] {
+        guard var waiting = overflow, !waiting.waiters.isEmpty else { return [] }
+        var admitted: [UnsafeContinuation<Void, any Error>] = []
+        while inbox.count + inFlight < props.capacity, let (_, envelope, continuation) = waiting.waiters.popFirst() {
+            inbox.append(envelope)
+            admitted.append(continuation)
+        }
+        overflow = waiting
+        return admitted
+    }
+
+    @usableFromInline
+    var stoppedError: ActorError {
+        ActorError(.actorStopped, "\(label) (\(A.self)) has stopped")
+    }
+
+    // MARK: Draining
+
+    /// One turn: system messages first, then up to `throughput` user messages.
+    @inlinable
+    final func drain() {
+        var budget = dispatcher.throughput
+        while true {
+            mutex.lock()
+            if _slowPath(!systemQueue.isEmpty) {
+                let message = systemQueue.removeFirst()
+                if systemQueue.isEmpty { systemPending.store(false, ordering: .relaxed) }
+                mutex.unlock()
+                if !handleSystemMessage(message) { return }
+                continue
+            }
+            if _slowPath(lifecycle != .running) {
+                // Suspended or stopping: user messages wait; a system message will reschedule.
+                scheduled = false
+                mutex.unlock()
+                return
+            }
+            var admitted: [UnsafeContinuation<Void, any Error>] = []
+            if batch.isEmpty {
+                if inbox.isEmpty {
+                    inFlight = 0
+                    scheduled = false
+                    if _slowPath(overflow != nil) { admitted = admitWaitingSenders() }
+                    mutex.unlock()
+                    for continuation in admitted { continuation.resume() }
+                    if !admitted.isEmpty { rescheduleIfNeeded() }
+                    return
+                }
+                swap(&inbox, &batch)
+                inFlight = batch.count
+                if _slowPath(overflow != nil) { admitted = admitWaitingSenders() }
+            }
+            mutex.unlock()
+            for continuation in admitted { continuation.resume() }
+
+            while let envelope = batch.popFirst() {
+                let outcome = handle(envelope)
+                if _slowPath(outcome != .next) {
+                    if outcome == .wentAsync { return }
+                    break
+                }
+                budget &-= 1
+                if _slowPath(systemPending.load(ordering: .relaxed)) { break }
+                if budget <= 0 {
+                    dispatcher.schedule(self)
+                    return
+                }
+            }
+        }
+    }
+
+    /// Handles one user message.
+    @inlinable
+    final func handle(_ envelope: Envelope<A.Message>) -> HandleOutcome {
+        if _slowPath(A.isReentrant(envelope.message)) {
+            startReentrant(envelope)
+            return .next
+        }
+        currentReply = envelope.reply
+        do {
+            let handled = try actor!.receiveSynchronously(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
+            if _slowPath(!handled) {
+                startAsync(envelope)
+                return .wentAsync
+            }
+            if _slowPath(stashRequested) { stashCurrent(envelope) }
+            return .next
+        } catch {
+            return failed(envelope, error) ? .next : .interrupted
+        }
+    }
+
+    /// A handler threw: fail its ask and apply supervision. Returns whether the turn may go on.
+    @usableFromInline
+    final func failed(_ envelope: Envelope<A.Message>, _ error: any Error) -> Bool {
+        stashRequested = false
+        envelope.reply?.fail(error)
+        return handleFailure(error)
+    }
+
+    /// Runs an async handler in a task owned by the cell; the cell keeps its turn until it ends.
+    @usableFromInline
+    final func startAsync(_ envelope: Envelope<A.Message>) {
+        let task = Task { [self] in
+            await runAsync(envelope)
+            mutex.withLock { shared?.asyncTask = nil }
+            dispatcher.schedule(self)
+        }
+        mutex.withLock { ensureShared.asyncTask = task }
+    }
+
+    @usableFromInline
+    final func runAsync(_ envelope: Envelope<A.Message>) async {
+        currentReply = envelope.reply
+        do {
+            try await ActorCellBase.$current.withValue(self) {
+                try await actor!.receive(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
+            }
+            if stashRequested { stashCurrent(envelope) }
+        } catch {
+            if lifecycle == .running {
+                _ = failed(envelope, error)
+            } else {
+                envelope.reply?.fail(error)
+            }
+        }
+    }
+
+    /// Runs a reentrant handler on a snapshot of the state, concurrently with later messages.
+    @usableFromInline
+    final func startReentrant(_ envelope: Envelope<A.Message>) {
+        guard var snapshot = actor else { return }
+        let context = self.context
+        let extras = ensureExtras
+        let token = extras.nextReentrantToken
+        extras.nextReentrantToken &+= 1
+        extras.reentrantTasks[token] = Task { [self] in
+            do {
+                try await snapshot.receive(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
+            } catch {
+                envelope.reply?.fail(error)
+                system.logger.debug("reentrant handler failed", metadata: ["actor.path": "\(path)", "error": "\(error)"])
+            }
+            sendSystem(.reentrantFinished(token))
+        }
+    }
+
+    /// Schedules the cell if messages arrived while it was finishing a turn.
+    @usableFromInline
+    final func rescheduleIfNeeded() {
+        mutex.lock()
+        guard !scheduled, !inbox.isEmpty || !systemQueue.isEmpty else {
+            mutex.unlock()
+            return
+        }
+        scheduled = true
+        mutex.unlock()
+        dispatcher.schedule(self)
+    }
+}
+
+/// What the drain does after one message.
+@usableFromInline
+enum HandleOutcome: UInt8 {
+    /// Go on with the next message.
+    case next
+    /// An async handler took over the turn; the drain must return without touching the cell.
+    case wentAsync
+    /// A failure suspended or stopped the actor: re-check the cell's state.
+    case interrupted
+}
+
+/// Marks one waiting sender so that its cancellation can find it.
+final class SenderWaiter: @unchecked Sendable {
+    // Invariant: `cancelled` is read and written only under the owning cell's mutex.
+    var cancelled = false
+}
+
+/// Senders parked on a full `suspendSender` mailbox, in arrival order.
+@usableFromInline
+struct WaitingSenders<Message: Sendable> {
+    var waiters = Deque<(SenderWaiter, Envelope<Message>, UnsafeContinuation<Void, any Error>)>()
+}

@@ -1,0 +1,162 @@
+import DequeModule
+import Logging
+import Synchronization
+
+/// The type-independent part of an actor: identity, scheduling state, system messages, watchers.
+///
+/// Thread-safety: fields marked "guarded" are read and written only while `mutex` is held; fields
+/// marked "drain-only" only by the thread that holds the cell's turn (`scheduled == true` and the
+/// turn is running), which the mutex hands from thread to thread, so they need no lock of their own.
+@usableFromInline
+class ActorCellBase: @unchecked Sendable {
+    // Invariant: see the class comment; every mutable field is either guarded or drain-only.
+    @usableFromInline let id: ActorID
+    @usableFromInline let system: ActorSystem
+    @usableFromInline let props: CellProps
+    @usableFromInline let parent: ActorCellBase?
+    @usableFromInline let mutex = PThreadMutex()
+    /// Runs one turn of the cell's specialised drain loop.
+    @usableFromInline let runEntry: (ActorCellBase) -> Void
+
+    /// Guarded: the cell is queued on its dispatcher or running a turn (or handling an inline ask).
+    @usableFromInline @exclusivity(unchecked) var scheduled = false
+    /// Guarded.
+    @usableFromInline @exclusivity(unchecked) var lifecycle = Lifecycle.running
+    /// Guarded.
+    @usableFromInline @exclusivity(unchecked) var systemQueue = Deque<SystemMessage>()
+    /// Guarded: watchers and the running async handler, allocated on first use.
+    @usableFromInline @exclusivity(unchecked) var shared: SharedExtras?
+    /// Set when a system message is queued, cleared by the drain; read without the lock between
+    /// user messages so that a stop is not delayed by a long batch.
+    @usableFromInline let systemPending = Atomic<Bool>(false)
+    /// Drain-only: state that few actors need (children, timers, stash, logger, restart history).
+    @usableFromInline @exclusivity(unchecked) var extras: CellExtras?
+    /// Drain-only: the handler asked to stash the message it is handling.
+    @usableFromInline @exclusivity(unchecked) var stashRequested = false
+    /// Drain-only: the reply slot of the message being handled, for `stash()`.
+    @usableFromInline @exclusivity(unchecked) unowned(unsafe) var currentReply: AnyReplySlot?
+
+    @usableFromInline
+    init(id: ActorID, system: ActorSystem, props: CellProps, parent: ActorCellBase?, runEntry: @escaping (ActorCellBase) -> Void) {
+        self.id = id
+        self.system = system
+        self.props = props
+        self.parent = parent
+        self.runEntry = runEntry
+    }
+
+    deinit {
+        mutex.destroy()
+    }
+
+    /// The actor's name, if it was registered under one.
+    @usableFromInline
+    var name: String? { props.name }
+
+    /// The dispatcher the cell runs on.
+    @inlinable
+    var dispatcher: any MessageDispatcher { props.dispatcher }
+
+    /// How the actor appears in logs and errors: its name, or its id.
+    var label: String { props.name ?? id.description }
+
+    /// The actor's place in the parent-child tree, e.g. `/user/counter/main/$12`.
+    var path: String {
+        let segment = props.name ?? id.description
+        if let parent { return parent.path + "/" + segment }
+        return "/user/" + segment
+    }
+
+    /// The actor type's name, for errors.
+    var behaviorTypeName: String { "actor" }
+
+    /// Runs one turn on the calling dispatcher thread.
+    @inline(__always)
+    final func runTurn() {
+        runEntry(self)
+    }
+
+    /// The cell whose async handler is running on the current task, for ask-cycle detection.
+    @TaskLocal static var current: ActorCellBase?
+
+    /// Queues a system message, scheduling the cell if it was idle. After termination the message
+    /// is handled by ``handleAfterTermination(_:)`` instead.
+    final func sendSystem(_ message: SystemMessage) {
+        mutex.lock()
+        if lifecycle == .terminated {
+            mutex.unlock()
+            handleAfterTermination(message)
+            return
+        }
+        systemQueue.append(message)
+        systemPending.store(true, ordering: .releasing)
+        let wasIdle = !scheduled
+        scheduled = true
+        var cancel: Task<Void, Never>?
+        if case .stop = message { cancel = shared?.asyncTask }
+        mutex.unlock()
+        cancel?.cancel()
+        if wasIdle { dispatcher.schedule(self) }
+    }
+
+    /// A system message that arrived after termination.
+    final func handleAfterTermination(_ message: SystemMessage) {
+        if case .escalated(let child, let error) = message {
+            system.logger.debug("escalated failure reached a stopped actor", metadata: [
+                "actor.path": "\(path)", "actor.child": "\(child)", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// Registers `watcher` to be told when this actor terminates; tells it at once if it already has.
+    final func addWatcher(_ key: WatcherKey, _ notify: @escaping @Sendable (ActorTerminated) -> Void) {
+        mutex.lock()
+        if lifecycle == .terminated {
+            let reason = shared?.finalReason ?? .stopped
+            mutex.unlock()
+            notify(ActorTerminated(id: id, name: name, reason: reason))
+            return
+        }
+        ensureShared.watchers.append((key, notify))
+        mutex.unlock()
+    }
+
+    /// Removes every registration of `key`.
+    final func removeWatcher(_ key: WatcherKey) {
+        mutex.withLock {
+            shared?.watchers.removeAll { $0.0 == key }
+        }
+    }
+
+    /// The guarded extras, allocated on first use; call with `mutex` held.
+    final var ensureShared: SharedExtras {
+        if let shared { return shared }
+        let created = SharedExtras()
+        shared = created
+        return created
+    }
+
+    /// The drain-only extras, allocated on first use.
+    @usableFromInline
+    final var ensureExtras: CellExtras {
+        if let extras { return extras }
+        let created = CellExtras()
+        extras = created
+        return created
+    }
+}
+
+/// Identifies one watch registration, so that `unwatch` can remove it.
+@usableFromInline
+struct WatcherKey: Hashable, Sendable {
+    let watcher: ActorID?
+    let token: UInt64
+}
+
+/// Guarded state that few actors need: watchers, why the actor terminated, its running async handler.
+@usableFromInline
+final class SharedExtras {
+    var watchers: [(WatcherKey, @Sendable (ActorTerminated) -> Void)] = []
+    var finalReason: TerminationReason?
+    var asyncTask: Task<Void, Never>?
+}

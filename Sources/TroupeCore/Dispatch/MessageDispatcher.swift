@@ -1,0 +1,29 @@
+/// Where cells' mailboxes are drained. A cell with messages is scheduled once; the dispatcher runs
+/// its turn (up to `throughput` messages) on one of its threads.
+@usableFromInline
+protocol MessageDispatcher: AnyObject, Sendable {
+    /// Queues `cell` for one turn. Called at most once per idle-to-scheduled transition.
+    func schedule(_ cell: ActorCellBase)
+    /// Whether an ask to an idle actor on this dispatcher may run its handler inline on the asker.
+    var allowsInlineAsk: Bool { get }
+    /// Messages a cell handles per turn before it yields its thread.
+    var throughput: Int { get }
+    /// Stops the dispatcher's threads once their queues are empty.
+    func shutdown()
+}
+
+/// Which dispatcher an actor runs on.
+public struct DispatcherSelection: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case shared
+        case pinned
+    }
+    let kind: Kind
+
+    /// The system's shared pool of worker threads (the default).
+    public static let shared = DispatcherSelection(kind: .shared)
+    /// A dedicated thread for this actor alone: for handlers that block (file I/O, C libraries).
+    /// An ask to it never runs inline on the asker, so blocking work stays off Swift's
+    /// cooperative pool.
+    public static let pinned = DispatcherSelection(kind: .pinned)
+}

@@ -1,0 +1,49 @@
+import Logging
+import Synchronization
+
+/// A message that could not be delivered, as published on the event stream. It names the
+/// message's type and the reason, never the payload.
+public struct DeadLetter: Sendable, CustomStringConvertible {
+    /// The intended recipient's name or id.
+    public let recipient: String
+    /// The intended recipient's id.
+    public let recipientID: ActorID
+    /// The message's type.
+    public let messageType: String
+    /// Why it was not delivered.
+    public let reason: String
+
+    public var description: String {
+        "DeadLetter(\(messageType) to \(recipient): \(reason))"
+    }
+}
+
+/// Where undeliverable messages go: counted, logged at debug, published on the event stream.
+public final class DeadLetters: Sendable {
+    private let eventStream: EventStream
+    private let metrics: SystemMetrics
+    private let logger: Logger
+    private let total = Atomic<Int>(0)
+
+    init(eventStream: EventStream, metrics: SystemMetrics, logger: Logger) {
+        self.eventStream = eventStream
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// How many dead letters the system has had.
+    public var count: Int {
+        total.load(ordering: .relaxed)
+    }
+
+    func publish(_ deadLetter: DeadLetter) {
+        total.add(1, ordering: .relaxed)
+        metrics.deadLetter()
+        logger.debug("dead letter", metadata: [
+            "actor.recipient": "\(deadLetter.recipient)",
+            "message.type": "\(deadLetter.messageType)",
+            "dead_letter.reason": "\(deadLetter.reason)",
+        ])
+        eventStream.publish(deadLetter)
+    }
+}
