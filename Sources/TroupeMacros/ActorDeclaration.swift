@@ -1,0 +1,78 @@
+import SwiftDiagnostics
+import SwiftSyntax
+
+/// The type `@Actor` is attached to, reduced to what code generation needs: its kind and access level.
+///
+/// ``validate(_:attribute:)`` checks that the type is a struct, enum or final class.
+struct ActorDeclaration {
+    /// The kinds of type an actor's behaviour can be.
+    enum Kind {
+        /// A `struct`.
+        case structure
+        /// An `enum`.
+        case enumeration
+        /// A `final class`.
+        case finalClass
+    }
+
+    /// The kind of the attached type.
+    let kind: Kind
+    /// The access modifier every generated declaration gets, followed by a space (`"public "`), or empty.
+    let accessModifier: String
+
+    /// Whether `receive` must be `mutating` (value types only).
+    var isValueType: Bool { kind != .finalClass }
+
+    /// Checks that `declaration` can be an actor's behaviour and reads its kind and access level.
+    ///
+    /// - Returns: the declaration, or the diagnostic explaining why `@Actor` cannot be attached to it.
+    static func validate(
+        _ declaration: some DeclGroupSyntax,
+        attribute: AttributeSyntax
+    ) -> Result<ActorDeclaration, DiagnosticsError> {
+        let kind: Kind
+        if declaration.is(StructDeclSyntax.self) {
+            kind = .structure
+        } else if declaration.is(EnumDeclSyntax.self) {
+            kind = .enumeration
+        } else if let classDecl = declaration.as(ClassDeclSyntax.self) {
+            guard classDecl.modifiers.contains(where: { $0.name.tokenKind == .keyword(.final) }) else {
+                let diagnostic = TroupeDiagnostic.actorOnNonFinalClass(typeName: classDecl.name.text)
+                    .at(classDecl.classKeyword, fixIts: [TroupeFixIt.addingFinal(to: classDecl)])
+                return .failure(DiagnosticsError(diagnostics: [diagnostic]))
+            }
+            kind = .finalClass
+        } else {
+            let diagnostic = TroupeDiagnostic.actorOnUnsupportedDeclaration(what: describe(declaration))
+                .at(attribute)
+            return .failure(DiagnosticsError(diagnostics: [diagnostic]))
+        }
+        return .success(ActorDeclaration(kind: kind, accessModifier: accessModifier(of: declaration.modifiers)))
+    }
+
+    /// `"public "` for `public`/`open` types, `"package "` for `package` types, else empty.
+    private static func accessModifier(of modifiers: DeclModifierListSyntax) -> String {
+        for modifier in modifiers {
+            switch modifier.name.tokenKind {
+            case .keyword(.public), .keyword(.open): return "public "
+            case .keyword(.package): return "package "
+            default: continue
+            }
+        }
+        return ""
+    }
+
+    /// A phrase saying what `declaration` is instead, for diagnostics ("'Worker' is an actor").
+    private static func describe(_ declaration: some DeclGroupSyntax) -> String {
+        if let actorDecl = declaration.as(ActorDeclSyntax.self) {
+            return "'\(actorDecl.name.text)' is an actor"
+        }
+        if let protocolDecl = declaration.as(ProtocolDeclSyntax.self) {
+            return "'\(protocolDecl.name.text)' is a protocol"
+        }
+        if declaration.is(ExtensionDeclSyntax.self) {
+            return "this is an extension"
+        }
+        return "this declaration is not a type"
+    }
+}
