@@ -43,6 +43,7 @@ extension ActorCell {
             return false
         }
         system.metrics.restarted()
+        system.eventStream.publish(ActorRestarted(id: id, name: name, path: path, error: error))
         if actor != nil {
             actor!.preRestart(error: error, context: context)
         }

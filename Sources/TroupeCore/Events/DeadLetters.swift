@@ -18,6 +18,22 @@ public struct DeadLetter: Sendable, CustomStringConvertible {
     }
 }
 
+/// Published on the event stream each time a supervisor restarts an actor.
+public struct ActorRestarted: Sendable, CustomStringConvertible {
+    /// The actor's id.
+    public let id: ActorID
+    /// Its name, if registered.
+    public let name: String?
+    /// Its place in the tree.
+    public let path: String
+    /// The failure that caused the restart.
+    public let error: any Error
+
+    public var description: String {
+        "ActorRestarted(\(name ?? path): \(error))"
+    }
+}
+
 /// Where undeliverable messages go: counted, logged at debug, published on the event stream.
 public final class DeadLetters: Sendable {
     private let eventStream: EventStream

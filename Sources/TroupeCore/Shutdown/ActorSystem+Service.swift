@@ -4,7 +4,7 @@ extension ActorSystem: Service {
     /// Runs until the system has shut down. A graceful shutdown of the service group (SIGTERM with
     /// `ServiceGroup`'s signal handling) runs ``shutdown()``, coordinated shutdown included.
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await self.terminated
         } onGracefulShutdown: {
             self.beginShutdown()
