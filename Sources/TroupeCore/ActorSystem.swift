@@ -32,7 +32,7 @@ public final class ActorSystem: Sendable {
     /// The phases and tasks ``shutdown()`` runs.
     public let coordinatedShutdown: CoordinatedShutdown
 
-    let metrics: SystemMetrics
+    @usableFromInline let metrics: SystemMetrics
     let askGraph = AskGraph()
     let sharedDispatcher: WorkerPool
     @usableFromInline let defaultProps: CellProps
@@ -79,7 +79,7 @@ public final class ActorSystem: Sendable {
         self.coordinatedShutdown = CoordinatedShutdown()
         self.sharedDispatcher = WorkerPool(
             name: "troupe-\(name)", threadCount: settings.dispatcherThreads,
-            throughput: settings.throughput, allowsInlineAsk: true)
+            throughput: settings.throughput, allowsInlineAsk: true, metrics: metrics, clock: settings.clock)
         self.defaultProps = CellProps(
             name: nil, mailbox: settings.defaultMailbox,
             supervision: settings.defaultSupervision, dispatcher: sharedDispatcher)
@@ -145,7 +145,8 @@ public final class ActorSystem: Sendable {
             dispatcher = sharedDispatcher
         case .pinned:
             dispatcher = WorkerPool(
-                name: "troupe-pinned", threadCount: 1, throughput: settings.throughput, allowsInlineAsk: false)
+                name: "troupe-pinned", threadCount: 1, throughput: settings.throughput, allowsInlineAsk: false,
+                metrics: metrics, clock: clock)
         }
         return CellProps(
             name: name, mailbox: options.mailbox ?? settings.defaultMailbox,

@@ -1,4 +1,5 @@
 import DequeModule
+import Synchronization
 
 extension ActorCell {
     /// The outcome of trying to run an ask's handler inline on the asker.
@@ -46,6 +47,7 @@ extension ActorCell {
             return .stashed(slot)
         }
         endInlineTurn()
+        system.metrics.inlineHandled.add(1, ordering: .relaxed)
         return .done(result)
     }
 

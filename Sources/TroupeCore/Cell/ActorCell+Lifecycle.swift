@@ -89,6 +89,7 @@ extension ActorCell {
         mutex.unlock()
 
         let stopped = stoppedError
+        if !batch.isEmpty { system.metrics.queued.subtract(batch.count, ordering: .relaxed) }
         for envelope in batch { dropOnStop(envelope, stopped) }
         batch = Deque()
         for envelope in pending { dropOnStop(envelope, stopped) }

@@ -182,22 +182,23 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
 
     /// One turn: system messages first, then up to `throughput` user messages.
     @inlinable
-    final func drain() {
+    final func drain() -> TurnStats {
         var budget = dispatcher.throughput
+        var stats = TurnStats()
         while true {
             mutex.lock()
             if _slowPath(!systemQueue.isEmpty) {
                 let message = systemQueue.removeFirst()
                 if systemQueue.isEmpty { systemPending.store(false, ordering: .relaxed) }
                 mutex.unlock()
-                if !handleSystemMessage(message) { return }
+                if !handleSystemMessage(message) { return stats }
                 continue
             }
             if _slowPath(lifecycle != .running) {
                 // Suspended or stopping: user messages wait; a system message will reschedule.
                 scheduled = false
                 mutex.unlock()
-                return
+                return stats
             }
             var admitted: [UnsafeContinuation<Void, any Error>] = []
             if batch.isEmpty {
@@ -208,26 +209,28 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
                     mutex.unlock()
                     for continuation in admitted { continuation.resume() }
                     if !admitted.isEmpty { rescheduleIfNeeded() }
-                    return
+                    return stats
                 }
                 swap(&inbox, &batch)
                 inFlight = batch.count
+                stats.taken &+= inFlight
                 if _slowPath(overflow != nil) { admitted = admitWaitingSenders() }
             }
             mutex.unlock()
             for continuation in admitted { continuation.resume() }
 
             while let envelope = batch.popFirst() {
+                stats.handled &+= 1
                 let outcome = handle(envelope)
                 if _slowPath(outcome != .next) {
-                    if outcome == .wentAsync { return }
+                    if outcome == .wentAsync { return stats }
                     break
                 }
                 budget &-= 1
                 if _slowPath(systemPending.load(ordering: .relaxed)) { break }
                 if budget <= 0 {
                     dispatcher.schedule(self)
-                    return
+                    return stats
                 }
             }
         }

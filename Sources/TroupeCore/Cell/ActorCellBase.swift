@@ -16,7 +16,7 @@ class ActorCellBase: @unchecked Sendable {
     @usableFromInline let parent: ActorCellBase?
     @usableFromInline let mutex = PThreadMutex()
     /// Runs one turn of the cell's specialised drain loop.
-    @usableFromInline let runEntry: (ActorCellBase) -> Void
+    @usableFromInline let runEntry: (ActorCellBase) -> TurnStats
 
     /// Guarded: the cell is queued on its dispatcher or running a turn (or handling an inline ask).
     @usableFromInline @exclusivity(unchecked) var scheduled = false
@@ -37,7 +37,7 @@ class ActorCellBase: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) unowned(unsafe) var currentReply: AnyReplySlot?
 
     @usableFromInline
-    init(id: ActorID, system: ActorSystem, props: CellProps, parent: ActorCellBase?, runEntry: @escaping (ActorCellBase) -> Void) {
+    init(id: ActorID, system: ActorSystem, props: CellProps, parent: ActorCellBase?, runEntry: @escaping (ActorCellBase) -> TurnStats) {
         self.id = id
         self.system = system
         self.props = props
@@ -72,7 +72,7 @@ class ActorCellBase: @unchecked Sendable {
 
     /// Runs one turn on the calling dispatcher thread.
     @inline(__always)
-    final func runTurn() {
+    final func runTurn() -> TurnStats {
         runEntry(self)
     }
 
@@ -143,6 +143,21 @@ class ActorCellBase: @unchecked Sendable {
         let created = CellExtras()
         extras = created
         return created
+    }
+}
+
+/// What one turn did, for the metrics a worker aggregates before reporting (never per message).
+@usableFromInline
+struct TurnStats {
+    /// Messages moved from the inbox into the turn's batch (they count as queued until handled).
+    @usableFromInline var taken: Int
+    /// Messages handled.
+    @usableFromInline var handled: Int
+
+    @inlinable
+    init(taken: Int = 0, handled: Int = 0) {
+        self.taken = taken
+        self.handled = handled
     }
 }
 

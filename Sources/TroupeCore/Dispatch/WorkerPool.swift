@@ -28,13 +28,20 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     private let spinIterations: Int
     let throughput: Int
     let allowsInlineAsk: Bool
+    private let metrics: SystemMetrics
+    private let clock: any ActorClock
 
-    /// Starts `threadCount` workers named `name-N`.
-    init(name: String, threadCount: Int, throughput: Int, spinIterations: Int = 64, allowsInlineAsk: Bool) {
+    /// Starts `threadCount` workers named `name-N`; they report turn statistics to `metrics`.
+    init(
+        name: String, threadCount: Int, throughput: Int, spinIterations: Int = 64, allowsInlineAsk: Bool,
+        metrics: SystemMetrics, clock: any ActorClock
+    ) {
         precondition(threadCount > 0 && throughput > 0)
         self.throughput = throughput
         self.spinIterations = spinIterations
         self.allowsInlineAsk = allowsInlineAsk
+        self.metrics = metrics
+        self.clock = clock
         threads = (0..<threadCount).map { index in
             OSThread.start(name: threadCount == 1 ? name : "\(name)-\(index)") { [self] in work() }
         }
@@ -74,11 +81,36 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     }
 
     private func work() {
+        // Per-worker tallies, reported every `reportEvery` turns and before parking: metrics cost
+        // nothing per message, and one turn in `sampleEvery` is timed.
+        let reportEvery = 1_024
+        let sampleEvery = 64
+        var turns = 0
+        var taken = 0
+        var handled = 0
+        func report() {
+            metrics.processed(handled)
+            if taken != handled { metrics.queued.add(taken - handled, ordering: .relaxed) }
+            taken = 0
+            handled = 0
+        }
         while true {
             if let cell = next() {
-                cell.runTurn()
+                turns &+= 1
+                let stats: TurnStats
+                if turns % sampleEvery == 0 {
+                    let start = clock.now
+                    stats = cell.runTurn()
+                    metrics.recordTurn(nanoseconds: (clock.now - start).nanoseconds)
+                } else {
+                    stats = cell.runTurn()
+                }
+                taken &+= stats.taken
+                handled &+= stats.handled
+                if turns % reportEvery == 0 { report() }
                 continue
             }
+            report()
             spinning.add(1, ordering: .relaxed)
             var spins = 0
             while spins < spinIterations, queued.load(ordering: .acquiring) == 0 {

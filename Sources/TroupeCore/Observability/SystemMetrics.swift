@@ -3,6 +3,7 @@ import Synchronization
 
 /// The system's swift-metrics handles, created once with low-cardinality labels (the system name;
 /// never an actor id). Gauges are reported periodically on the system clock.
+@usableFromInline
 final class SystemMetrics: Sendable {
     private let processed: Counter
     private let restarts: Counter
@@ -14,6 +15,8 @@ final class SystemMetrics: Sendable {
     private let live = Atomic<Int>(0)
     /// The sum of mailbox depths as last seen by each actor at the start of a turn.
     let queued = Atomic<Int>(0)
+    /// Messages handled inline by asks, folded into the processed counter when gauges are reported.
+    @usableFromInline let inlineHandled = Atomic<Int>(0)
     private let reporter = Mutex<ScheduledTimer?>(nil)
     private let reporting = Atomic<Bool>(false)
 
@@ -51,6 +54,7 @@ final class SystemMetrics: Sendable {
 
     /// Reports the gauges now.
     func report() {
+        processed(inlineHandled.exchange(0, ordering: .relaxed))
         liveActors.record(live.load(ordering: .relaxed))
         mailboxDepth.record(queued.load(ordering: .relaxed))
     }

@@ -26,6 +26,7 @@ extension ActorCell {
         guard let stash = extras?.stash as? StashBuffer<A.Message>, !stash.envelopes.isEmpty else { return }
         for envelope in stash.envelopes { envelope.reply?.isDeferred = false }
         batch.prepend(contentsOf: stash.envelopes)
+        system.metrics.queued.add(stash.envelopes.count, ordering: .relaxed)
         stash.envelopes.removeAll()
     }
 

@@ -10,7 +10,9 @@ import Synchronization
 /// The machine's monotonic clock. Timers run on one dedicated thread per clock, started on first use.
 ///
 /// This is the only place in the runtime that reads the operating system's clock.
-public final class RealClock: ActorClock {
+public final class RealClock: ActorClock, @unchecked Sendable {
+    // Invariant: `sleepingUntil` is read and written only with `mutex` held; everything else is
+    // immutable or synchronised by its own Mutex/Atomic.
     /// The clock every ``ActorSystem`` uses unless told otherwise.
     public static let shared = RealClock()
 
@@ -18,6 +20,10 @@ public final class RealClock: ActorClock {
     private let mutex = PThreadMutex()
     private let condition = PThreadCondition()
     private let thread = Mutex<OSThread?>(nil)
+    private let started = Atomic<Bool>(false)
+    /// Guarded by `mutex`: the deadline the timer thread sleeps toward (`.max` when it sleeps with
+    /// no deadline, `.min` while it runs timers). A new timer wakes it only if it is earlier.
+    private var sleepingUntil = Int64.min
 
     /// Creates a clock with its own timer thread.
     public init() {}
@@ -36,10 +42,12 @@ public final class RealClock: ActorClock {
 
     @discardableResult
     public func schedule(at deadline: ActorInstant, _ action: @escaping @Sendable () -> Void) -> ScheduledTimer {
-        startIfNeeded()
+        if !started.load(ordering: .acquiring) { startIfNeeded() }
         let (entry, isEarliest) = timers.insert(deadline: deadline, action: action)
         if isEarliest {
-            mutex.withLock { condition.signal() }
+            mutex.lock()
+            if deadline.nanoseconds < sleepingUntil { condition.signal() }
+            mutex.unlock()
         }
         return ScheduledTimer(entry: entry, queue: timers)
     }
@@ -48,6 +56,7 @@ public final class RealClock: ActorClock {
         thread.withLock { thread in
             guard thread == nil else { return }
             thread = OSThread.start(name: "troupe-timers") { [self] in run() }
+            started.store(true, ordering: .releasing)
         }
     }
 
@@ -59,10 +68,15 @@ public final class RealClock: ActorClock {
             mutex.lock()
             if let next = timers.nextDeadline {
                 let wait = next.nanoseconds - now.nanoseconds
-                if wait > 0 { condition.wait(mutex, nanoseconds: wait) }
+                if wait > 0 {
+                    sleepingUntil = next.nanoseconds
+                    condition.wait(mutex, nanoseconds: wait)
+                }
             } else {
+                sleepingUntil = .max
                 condition.wait(mutex)
             }
+            sleepingUntil = .min
             mutex.unlock()
         }
     }
