@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "TroupeCore",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictConcurrency
         ),

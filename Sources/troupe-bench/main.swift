@@ -13,6 +13,7 @@ struct Options {
     var runs = 3
     var scale = 1.0
     var only: Set<String>? = nil
+    var troupeOnly = false
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -21,8 +22,9 @@ struct Options {
             case "--runs": runs = Int(iterator.next() ?? "") ?? runs
             case "--scale": scale = Double(iterator.next() ?? "") ?? scale
             case "--only": only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
+            case "--troupe-only": troupeOnly = true
             default:
-                writeStandardError("usage: troupe-bench [--runs N] [--scale F] [--only tell,ask-sequential,ask-concurrent,fanout,cpu,spawn]\n")
+                writeStandardError("usage: troupe-bench [--runs N] [--scale F] [--only tell,ask-sequential,ask-concurrent,fanout,cpu,spawn] [--troupe-only]\n")
                 exit(2)
             }
         }
@@ -67,25 +69,25 @@ func runAll() async throws {
     if options.wants("tell") {
         let n = options.count(5_000_000)
         emit(Row(runtime: "troupe", scenario: "tell", messages: n, sample: try await median(runs) { try await TroupeScenarios.tell(messages: n) }))
-        emit(Row(runtime: "native-stream", scenario: "tell", messages: n, sample: try await median(runs) { await NativeScenarios.tellStream(messages: n) }))
-        emit(Row(runtime: "native-task", scenario: "tell", messages: n, sample: try await median(runs) { await NativeScenarios.tellTasks(messages: n) }))
+        if !options.troupeOnly { emit(Row(runtime: "native-stream", scenario: "tell", messages: n, sample: try await median(runs) { await NativeScenarios.tellStream(messages: n) })) }
+        if !options.troupeOnly { emit(Row(runtime: "native-task", scenario: "tell", messages: n, sample: try await median(runs) { await NativeScenarios.tellTasks(messages: n) })) }
     }
     if options.wants("ask-sequential") {
         let n = options.count(1_000_000)
         emit(Row(runtime: "troupe", scenario: "ask-sequential", messages: n, sample: try await median(runs) { try await TroupeScenarios.askSequential(messages: n) }))
-        emit(Row(runtime: "native", scenario: "ask-sequential", messages: n, sample: try await median(runs) { await NativeScenarios.askSequential(messages: n) }))
+        if !options.troupeOnly { emit(Row(runtime: "native", scenario: "ask-sequential", messages: n, sample: try await median(runs) { await NativeScenarios.askSequential(messages: n) })) }
     }
     if options.wants("ask-concurrent") {
         let callers = 1_000
         let perCaller = options.count(1_000)
         let n = callers * perCaller
         emit(Row(runtime: "troupe", scenario: "ask-concurrent", messages: n, sample: try await median(runs) { try await TroupeScenarios.askConcurrent(callers: callers, perCaller: perCaller) }))
-        emit(Row(runtime: "native", scenario: "ask-concurrent", messages: n, sample: try await median(runs) { await NativeScenarios.askConcurrent(callers: callers, perCaller: perCaller) }))
+        if !options.troupeOnly { emit(Row(runtime: "native", scenario: "ask-concurrent", messages: n, sample: try await median(runs) { await NativeScenarios.askConcurrent(callers: callers, perCaller: perCaller) })) }
     }
     if options.wants("fanout") {
         let n = options.count(5_000_000)
         emit(Row(runtime: "troupe", scenario: "fanout", messages: n, sample: try await median(runs) { try await TroupeScenarios.fanout(actors: 1_000, messages: n) }))
-        emit(Row(runtime: "native-stream", scenario: "fanout", messages: n, sample: try await median(runs) { await NativeScenarios.fanout(actors: 1_000, messages: n) }))
+        if !options.troupeOnly { emit(Row(runtime: "native-stream", scenario: "fanout", messages: n, sample: try await median(runs) { await NativeScenarios.fanout(actors: 1_000, messages: n) })) }
     }
     if options.wants("cpu") {
         let n = options.count(10_000)
@@ -103,12 +105,12 @@ func runAll() async throws {
         var native = try await best(max(5, runs)) { await NativeScenarios.cpu(actors: 8, messages: n, iterations: iterations, expected: total) }
         native.extra["speedup"] = (Double(serial) / Double(native.elapsedNanoseconds) * 100).rounded() / 100
         native.extra["load"] = Measure.loadAverage()
-        emit(Row(runtime: "native-stream", scenario: "cpu", messages: n, sample: native))
+        if !options.troupeOnly { emit(Row(runtime: "native-stream", scenario: "cpu", messages: n, sample: native)) }
     }
     if options.wants("spawn") {
         let n = options.count(1_000_000)
         emit(Row(runtime: "troupe", scenario: "spawn", messages: n, sample: try await median(runs) { try await TroupeScenarios.spawn(actors: n) }))
-        emit(Row(runtime: "native", scenario: "spawn", messages: n, sample: try await median(runs) { await NativeScenarios.spawn(actors: n) }))
+        if !options.troupeOnly { emit(Row(runtime: "native", scenario: "spawn", messages: n, sample: try await median(runs) { await NativeScenarios.spawn(actors: n) })) }
     }
 }
 

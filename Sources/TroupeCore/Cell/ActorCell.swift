@@ -228,9 +228,13 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
                 }
                 budget &-= 1
                 if _slowPath(systemPending.load(ordering: .relaxed)) { break }
-                if budget <= 0 {
-                    dispatcher.schedule(self)
-                    return stats
+                if _slowPath(budget <= 0) {
+                    let dispatcher = self.dispatcher
+                    if dispatcher.hasWaitingCells {
+                        dispatcher.requeue(self)
+                        return stats
+                    }
+                    budget = dispatcher.throughput
                 }
             }
         }

@@ -4,6 +4,12 @@
 protocol MessageDispatcher: AnyObject, Sendable {
     /// Queues `cell` for one turn. Called at most once per idle-to-scheduled transition.
     func schedule(_ cell: ActorCellBase)
+    /// Whether other cells are waiting for a thread; a cell that used up its turn's budget keeps
+    /// going when none are, instead of going through the queue.
+    var hasWaitingCells: Bool { get }
+    /// Requeues a cell that used up its budget, from the thread running it: that thread takes the
+    /// next cell right after, so no sleeping worker is woken.
+    func requeue(_ cell: ActorCellBase)
     /// Whether an ask to an idle actor on this dispatcher may run its handler inline on the asker.
     var allowsInlineAsk: Bool { get }
     /// Messages a cell handles per turn before it yields its thread.
