@@ -87,7 +87,7 @@ extension ActorCell {
     /// Waits for `slot`, first enqueueing `envelope` if given. Detects ask cycles between actors.
     @usableFromInline
     final func awaitReply<R: Sendable>(_ slot: ReplySlot<R>, enqueueing envelope: Envelope<A.Message>?, timeout: Duration?) async throws -> R {
-        let waiter = ActorCellBase.current
+        let waiter = AsyncHandlerMarker.currentActor
         if let waiter {
             try system.askGraph.beginWait(waiter, on: self)
         }

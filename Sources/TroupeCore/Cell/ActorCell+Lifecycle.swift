@@ -22,6 +22,11 @@ extension ActorCell {
             _ = recreate()
         case .terminated(let terminated):
             extras?.watching.removeAll { $0.0.id == terminated.id }
+            if lifecycle == .suspended {
+                // Waiting out a restart backoff: the fresh instance gets the signal.
+                ensureExtras.deferredSignals.append(.terminated(terminated))
+                break
+            }
             guard lifecycle == .running, actor != nil else { break }
             do {
                 try actor!.receiveSignal(.terminated(terminated), context: context)
@@ -34,7 +39,11 @@ extension ActorCell {
                 finishStop()
             }
         case .escalated(let child, let error):
-            guard lifecycle == .running else { break }
+            guard lifecycle == .running else {
+                // Restarting or stopping: the children are being stopped anyway.
+                logger.debug("escalated failure ignored while not running", metadata: ["actor.child": "\(child)", "error": "\(error)"])
+                break
+            }
             logger.debug("child escalated a failure", metadata: ["actor.child": "\(child)", "error": "\(error)"])
             _ = handleFailure(error)
         case .timerFired(let key, let generation):

@@ -69,9 +69,24 @@ extension ActorCell {
             actor = try factory()
             try actor!.preStart(context: context)
             logger.debug("actor restarted")
-            return true
         } catch {
             return handleFailure(error)
         }
+        return deliverDeferredSignals()
+    }
+
+    /// Delivers the signals that arrived during a restart backoff to the fresh instance.
+    final func deliverDeferredSignals() -> Bool {
+        guard let extras, !extras.deferredSignals.isEmpty else { return true }
+        let signals = extras.deferredSignals
+        extras.deferredSignals = []
+        for signal in signals {
+            do {
+                try actor!.receiveSignal(signal, context: context)
+            } catch {
+                if !handleFailure(error) { return false }
+            }
+        }
+        return true
     }
 }

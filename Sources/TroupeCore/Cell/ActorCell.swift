@@ -94,6 +94,13 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
             deadLetter(messageType: A.Message.self, reason: "mailbox full, dropped newest")
             return .enqueued
         case .dropOldest:
+            guard !inbox.isEmpty else {
+                // Everything queued is already being handled: the arriving message is the oldest droppable.
+                mutex.unlock()
+                envelope.reply?.fail(ActorError(.mailboxFull, "the mailbox of \(label) is full; the message was dropped"))
+                deadLetter(messageType: A.Message.self, reason: "mailbox full, dropped newest (nothing older droppable)")
+                return .enqueued
+            }
             let dropped = inbox.popFirst()
             inbox.append(envelope)
             let wasIdle = !scheduled
@@ -284,14 +291,17 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     final func runAsync(_ envelope: Envelope<A.Message>) async {
         currentReply = envelope.reply
         do {
-            try await ActorCellBase.$current.withValue(self) {
+            let marker = AsyncHandlerMarker(cell: self, task: withUnsafeCurrentTask { $0?.hashValue })
+            try await ActorCellBase.$current.withValue(marker) {
                 try await actor!.receive(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
             }
             if stashRequested { stashCurrent(envelope) }
         } catch {
-            if lifecycle == .running {
+            // Only a stop cancels the handler's task: what it throws then is not a failure.
+            if lifecycle == .running, !Task.isCancelled {
                 _ = failed(envelope, error)
             } else {
+                stashRequested = false
                 envelope.reply?.fail(error)
             }
         }

@@ -77,7 +77,8 @@ class ActorCellBase: @unchecked Sendable {
     }
 
     /// The cell whose async handler is running on the current task, for ask-cycle detection.
-    @TaskLocal static var current: ActorCellBase?
+    /// Tasks started by the handler inherit the value, so it also names the handler's own task.
+    @TaskLocal static var current: AsyncHandlerMarker?
 
     /// Queues a system message, scheduling the cell if it was idle. After termination the message
     /// is handled by ``handleAfterTermination(_:)`` instead.
@@ -158,6 +159,20 @@ struct TurnStats {
     init(taken: Int = 0, handled: Int = 0) {
         self.taken = taken
         self.handled = handled
+    }
+}
+
+/// Which actor's async handler runs on which task.
+@usableFromInline
+struct AsyncHandlerMarker: Sendable {
+    let cell: ActorCellBase
+    let task: Int?
+
+    /// The actor whose handler is the current task itself (not a task it started), if any.
+    static var currentActor: ActorCellBase? {
+        guard let marker = ActorCellBase.current, let task = marker.task else { return nil }
+        let current = withUnsafeCurrentTask { $0?.hashValue }
+        return current == task ? marker.cell : nil
     }
 }
 

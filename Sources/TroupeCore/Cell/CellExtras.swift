@@ -18,6 +18,8 @@ final class CellExtras {
     var logger: Logger?
     /// Set once stopping began: why.
     var stopReason: TerminationReason?
+    /// Signals that arrived during a restart backoff, for the fresh instance.
+    var deferredSignals: [ActorSignal] = []
     /// Watches this actor registered on others, removed when it stops.
     var watching: [(ActorCellBase, WatcherKey)] = []
     /// Tasks running reentrant handlers.

@@ -94,8 +94,9 @@ public final class Router<A: ActorBehavior>: Sendable {
         }
     }
 
-    /// The routee for the next message under round-robin or random (for consistent hashing, use
-    /// ``routee(for:)``; for broadcast, the first routee). `nil` when there are none.
+    /// The routee for the next message: the next in turn (round-robin, and also broadcast and
+    /// consistent hashing, which have no single target without a message; use ``routee(for:)``
+    /// for the latter), or a random one. `nil` when there are none.
     public func next() -> ActorRef<A>? {
         state.withLock { state in
             guard !state.routees.isEmpty else { return nil }
