@@ -58,7 +58,7 @@ struct RoutingTests {
     }
 
     @Test(
-        "next() on a broadcast router returns the first routee, as documented"
+        "next() on a broadcast router takes the routees in turn, as documented"
     )
     func broadcastNext() async throws {
         let (system, _) = makeSystem()
