@@ -38,7 +38,7 @@ public final class ActorSystem: Sendable {
     @usableFromInline let defaultProps: CellProps
     private let ids = Atomic<UInt64>(0)
     private let tokens = Atomic<UInt64>(0)
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var topLevel: [ActorID: ActorCellBase] = [:]

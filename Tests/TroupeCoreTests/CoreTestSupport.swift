@@ -1,10 +1,9 @@
-import Synchronization
 @testable import TroupeCore
 
 /// A thread-safe flag that a task sets when it finishes, so that a test can check that it has not
 /// finished yet (a negative check: it never fails spuriously on a correct runtime).
 final class CompletionFlag: Sendable {
-    private let value = Mutex(false)
+    private let value = Locked(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
 }

@@ -1,4 +1,3 @@
-import Synchronization
 @testable import TroupeCore
 
 /// An error handlers throw on purpose.
@@ -86,7 +85,7 @@ struct Counter: ActorBehavior {
 
 /// A thread-safe list of strings that tests inspect.
 final class Recorder: Sendable {
-    private let entries = Mutex<[String]>([])
+    private let entries = Locked<[String]>([])
     func append(_ entry: String) { entries.withLock { $0.append(entry) } }
     var all: [String] { entries.withLock { $0 } }
 }

@@ -8,7 +8,7 @@ public final class EventStream: Sendable {
         var nextToken: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init() {}
 
@@ -69,10 +69,10 @@ public final class EventStream: Sendable {
 
 /// A subscription to the event stream; cancel it to stop receiving.
 public final class EventSubscription: Sendable {
-    private let onCancel: Mutex<(@Sendable () -> Void)?>
+    private let onCancel: Locked<(@Sendable () -> Void)?>
 
     init(onCancel: @escaping @Sendable () -> Void) {
-        self.onCancel = Mutex(onCancel)
+        self.onCancel = Locked(onCancel)
     }
 
     /// Stops the deliveries. Idempotent.

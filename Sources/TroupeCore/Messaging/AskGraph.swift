@@ -3,7 +3,7 @@ import Synchronization
 /// Which actors are waiting on which (an actor's async handler awaiting an ask), so that an ask
 /// that would close a cycle fails at once with the actors named, instead of hanging until timeout.
 final class AskGraph: Sendable {
-    private let waits = Mutex<[ActorID: [ActorCellBase]]>([:])
+    private let waits = Locked<[ActorID: [ActorCellBase]]>([:])
 
     /// Records that `waiter` awaits `target`; throws ``ActorError/Code/askCycle`` if `target`
     /// (transitively) awaits `waiter`.

@@ -7,7 +7,7 @@ import Synchronization
 public class AnyReplySlot: @unchecked Sendable {
     // Invariant: `isDeferred` is read and written only by the actor currently handling the message
     // that carries this slot (one thread at a time, ordered by the mailbox lock); everything else
-    // lives in the subclass's Mutex.
+    // lives in the subclass, guarded by its lock.
     @usableFromInline
     var isDeferred = false
 
@@ -44,7 +44,7 @@ public class AnyReplySlot: @unchecked Sendable {
 
 /// The typed reply slot of an ask expecting an `R`.
 public final class ReplySlot<R: Sendable>: AnyReplySlot, @unchecked Sendable {
-    // Invariant: all mutable state is in `state`, guarded by its Mutex.
+    // Invariant: `state` is read and written only inside `withState`, with `lock` held.
     @usableFromInline
     enum State {
         /// Waiting for a result; the continuation once the asker has suspended.
@@ -56,7 +56,16 @@ public final class ReplySlot<R: Sendable>: AnyReplySlot, @unchecked Sendable {
     }
 
     @usableFromInline
-    let state = Mutex<State>(.waiting(nil, nil))
+    let lock = SpinLock()
+    @usableFromInline @exclusivity(unchecked)
+    var _state = State.waiting(nil, nil)
+
+    @inlinable @inline(__always)
+    func withState<T>(_ body: (inout State) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&_state)
+    }
 
     @usableFromInline
     override init() {}
@@ -65,7 +74,7 @@ public final class ReplySlot<R: Sendable>: AnyReplySlot, @unchecked Sendable {
     @inlinable
     @discardableResult
     func complete(_ result: Result<R, any Error>) -> Bool {
-        let (continuation, timer, completed): (UnsafeContinuation<R, any Error>?, ScheduledTimer?, Bool) = state.withLock { state in
+        let (continuation, timer, completed): (UnsafeContinuation<R, any Error>?, ScheduledTimer?, Bool) = withState { state in
             switch state {
             case .waiting(let continuation?, let timer):
                 state = .delivered
@@ -85,7 +94,7 @@ public final class ReplySlot<R: Sendable>: AnyReplySlot, @unchecked Sendable {
     /// Parks the asker's continuation; resumes it at once if the result already arrived.
     @inlinable
     func install(_ continuation: UnsafeContinuation<R, any Error>) {
-        let ready: Result<R, any Error>? = state.withLock { state in
+        let ready: Result<R, any Error>? = withState { state in
             switch state {
             case .waiting(_, let timer):
                 state = .waiting(continuation, timer)
@@ -102,7 +111,7 @@ public final class ReplySlot<R: Sendable>: AnyReplySlot, @unchecked Sendable {
 
     /// Attaches the timeout timer, so that a reply cancels it; cancels it at once if already complete.
     func attach(_ timer: ScheduledTimer) {
-        let attached = state.withLock { state in
+        let attached = withState { state in
             guard case .waiting(let continuation, nil) = state else { return false }
             state = .waiting(continuation, timer)
             return true
@@ -119,7 +128,7 @@ public final class ReplySlot<R: Sendable>: AnyReplySlot, @unchecked Sendable {
     override var expectedType: Any.Type { R.self }
 
     override var isComplete: Bool {
-        state.withLock { state in
+        withState { state in
             if case .waiting = state { return false }
             return true
         }

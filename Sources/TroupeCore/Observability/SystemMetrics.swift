@@ -17,7 +17,7 @@ final class SystemMetrics: Sendable {
     let queued = Atomic<Int>(0)
     /// Messages handled inline by asks, folded into the processed counter when gauges are reported.
     @usableFromInline let inlineHandled = Atomic<Int>(0)
-    private let reporter = Mutex<ScheduledTimer?>(nil)
+    private let reporter = Locked<ScheduledTimer?>(nil)
     private let reporting = Atomic<Bool>(false)
 
     init(systemName: String) {

@@ -3,14 +3,14 @@ import Synchronization
 /// The system's random source: a seeded SplitMix64, so that jitter, random routing and anything else
 /// random in the runtime repeats exactly for a given seed. Thread-safe.
 public final class SeededRandom: Sendable {
-    private let state: Mutex<UInt64>
+    private let state: Locked<UInt64>
     /// The seed this source started from.
     public let seed: UInt64
 
     /// Creates a source from `seed`.
     public init(seed: UInt64) {
         self.seed = seed
-        state = Mutex(seed)
+        state = Locked(seed)
     }
 
     /// The next 64 random bits.

@@ -25,7 +25,7 @@ public final class Receptionist: Sendable {
         var nextToken: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init() {}
 

@@ -40,8 +40,8 @@ public final class Router<A: ActorBehavior>: Sendable {
 
     private let system: ActorSystem
     private let strategy: RoutingStrategy<A>
-    private let state = Mutex(State())
-    private let subscription = Mutex<Task<Void, Never>?>(nil)
+    private let state = Locked(State())
+    private let subscription = Locked<Task<Void, Never>?>(nil)
 
     /// A router over a fixed list of routees.
     public init(system: ActorSystem, routees: [ActorRef<A>], strategy: RoutingStrategy<A>) {

@@ -53,7 +53,7 @@ public final class CoordinatedShutdown: Sendable {
         let task: @Sendable () async throws -> Void
     }
 
-    private let tasks = Mutex<[Phase: [Entry]]>([:])
+    private let tasks = Locked<[Phase: [Entry]]>([:])
 
     init() {}
 

@@ -41,16 +41,24 @@ extension ActorClock {
 }
 
 /// The shared state of one `sleep`: resumed exactly once, by its timer or by cancellation.
-private final class SleepState: Sendable {
+private final class SleepState: @unchecked Sendable {
+    // Invariant: `_state` is read and written only inside `withState`, with `lock` held.
     private enum State {
         case waiting(UnsafeContinuation<Void, any Error>?, ScheduledTimer?)
         case finished((any Error)?)
         case resumed
     }
-    private let state = Mutex<State>(.waiting(nil, nil))
+    private let lock = SpinLock()
+    private var _state = State.waiting(nil, nil)
+
+    private func withState<T>(_ body: (inout State) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&_state)
+    }
 
     func install(_ continuation: UnsafeContinuation<Void, any Error>) {
-        let early: (any Error)?? = state.withLock { state in
+        let early: (any Error)?? = withState { state in
             switch state {
             case .waiting(_, let timer):
                 state = .waiting(continuation, timer)
@@ -68,7 +76,7 @@ private final class SleepState: Sendable {
     }
 
     func setTimer(_ timer: ScheduledTimer) {
-        let cancel: Bool = state.withLock { state in
+        let cancel: Bool = withState { state in
             guard case .waiting(let continuation, nil) = state else { return true }
             state = .waiting(continuation, timer)
             return false
@@ -77,7 +85,7 @@ private final class SleepState: Sendable {
     }
 
     func finish(_ error: (any Error)?) {
-        let (continuation, timer): (UnsafeContinuation<Void, any Error>?, ScheduledTimer?) = state.withLock { state in
+        let (continuation, timer): (UnsafeContinuation<Void, any Error>?, ScheduledTimer?) = withState { state in
             switch state {
             case .waiting(let continuation?, let timer):
                 state = .resumed

@@ -6,13 +6,13 @@ import Synchronization
 /// Use it in tests so that timeouts, timers and supervision backoff run in virtual time: a
 /// 30-second backoff takes microseconds. One manual clock may drive several actor systems.
 public final class ManualClock: ActorClock {
-    private let current: Mutex<ActorInstant>
+    private let current: Locked<ActorInstant>
     private let timers = TimerQueue()
-    private let waiters = Mutex<[(count: Int, continuation: UnsafeContinuation<Void, Never>)]>([])
+    private let waiters = Locked<[(count: Int, continuation: UnsafeContinuation<Void, Never>)]>([])
 
     /// Creates a clock that reads `start` until it is advanced.
     public init(start: ActorInstant = .zero) {
-        current = Mutex(start)
+        current = Locked(start)
     }
 
     public var now: ActorInstant {

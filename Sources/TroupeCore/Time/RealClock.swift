@@ -12,14 +12,14 @@ import Synchronization
 /// This is the only place in the runtime that reads the operating system's clock.
 public final class RealClock: ActorClock, @unchecked Sendable {
     // Invariant: `sleepingUntil` is read and written only with `mutex` held; everything else is
-    // immutable or synchronised by its own Mutex/Atomic.
+    // immutable or synchronised by its own lock or atomic.
     /// The clock every ``ActorSystem`` uses unless told otherwise.
     public static let shared = RealClock()
 
     private let timers = TimerQueue()
     private let mutex = PThreadMutex()
     private let condition = PThreadCondition()
-    private let thread = Mutex<OSThread?>(nil)
+    private let thread = Locked<OSThread?>(nil)
     private let started = Atomic<Bool>(false)
     /// Guarded by `mutex`: the deadline the timer thread sleeps toward (`.max` when it sleeps with
     /// no deadline, `.min` while it runs timers). A new timer wakes it only if it is earlier.

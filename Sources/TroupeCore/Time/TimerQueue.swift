@@ -29,7 +29,7 @@ final class TimerQueue: Sendable {
         var nextSequence: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Adds a timer; returns it and whether it became the earliest one.
     func insert(deadline: ActorInstant, action: @escaping @Sendable () -> Void) -> (TimerEntry, isEarliest: Bool) {

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A test-and-test-and-set lock on one atomic byte, stored inline: for state touched by at most
+/// two parties, briefly (a reply slot: the asker and the replier), where a pthread mutex would cost
+/// an allocation. Spins, then yields the core, so a preempted holder gets to run.
+///
+/// Its acquire/release atomics are inlined into this module, so ThreadSanitizer sees them.
+@usableFromInline
+struct SpinLock: ~Copyable, @unchecked Sendable {
+    // Invariant: `held` is only changed by acquiring compare-exchange (lock) and releasing store
+    // (unlock) by the thread that holds the lock.
+    @usableFromInline
+    let held = Atomic<Bool>(false)
+
+    @usableFromInline
+    init() {}
+
+    @inlinable @inline(__always)
+    func lock() {
+        while !held.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            var spins = 0
+            while held.load(ordering: .relaxed) {
+                spins += 1
+                if spins > 32 { SpinLock.yieldCore() }
+            }
+        }
+    }
+
+    @inlinable @inline(__always)
+    func unlock() {
+        held.store(false, ordering: .releasing)
+    }
+
+    @usableFromInline
+    static func yieldCore() {
+        sched_yield()
+    }
+}
