@@ -56,9 +56,10 @@ let package = Package(
             dependencies: ["Troupe"],
             swiftSettings: strictConcurrency
         ),
+        .target(name: "CTroupeBench"),
         .executableTarget(
             name: "troupe-bench",
-            dependencies: ["Troupe"],
+            dependencies: ["Troupe", "CTroupeBench"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

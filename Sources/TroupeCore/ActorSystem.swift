@@ -41,7 +41,8 @@ public final class ActorSystem: Sendable {
     private let state = Locked(State())
 
     private struct State {
-        var topLevel: [ActorID: ActorCellBase] = [:]
+        /// The top-level actors, in registration order (an intrusive list through the cells).
+        var topLevel = ActorList()
         var live = 0
         var phase = Phase.running
         var idleWaiters: [UnsafeContinuation<Void, Never>] = []
@@ -162,7 +163,7 @@ public final class ActorSystem: Sendable {
             guard state.phase == .running else {
                 return ActorError(.systemShutDown, "actor system \(name) is shutting down; cannot spawn")
             }
-            if cell.parent == nil { state.topLevel[cell.id] = cell }
+            if cell.parent == nil { state.topLevel.append(cell) }
             state.live += 1
             return nil
         }
@@ -196,7 +197,7 @@ public final class ActorSystem: Sendable {
 
     private func unregister(_ cell: ActorCellBase) {
         let waiters: [UnsafeContinuation<Void, Never>] = state.withLock { state in
-            if cell.parent == nil { state.topLevel.removeValue(forKey: cell.id) }
+            if cell.parent == nil { state.topLevel.remove(cell) }
             state.live -= 1
             guard state.live == 0 else { return [] }
             defer { state.idleWaiters = [] }
@@ -289,9 +290,7 @@ public final class ActorSystem: Sendable {
 
     /// Stops every top-level actor (in id order) and waits until no actor is alive.
     func stopAllActors() async {
-        let topLevel = state.withLock { state in
-            state.topLevel.keys.sorted().compactMap { state.topLevel[$0] }
-        }
+        let topLevel = state.withLock { state in state.topLevel.all }
         for cell in topLevel {
             cell.sendSystem(.stop(.systemShutdown))
         }

@@ -1,3 +1,4 @@
+import CTroupeBench
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -70,6 +71,13 @@ enum Measure {
         #else
         return 0
         #endif
+    }
+
+    /// Bytes the allocator has handed out and not taken back (Linux: mallinfo2), after returning
+    /// free memory to the system so that a following RSS reading starts low.
+    static func heapInUseBytes(trim: Bool = false) -> Int {
+        if trim { troupe_bench_trim() }
+        return Int(troupe_bench_heap_in_use())
     }
 
     /// The 1-minute load average.

@@ -14,7 +14,9 @@ class ActorCellBase: @unchecked Sendable {
     @usableFromInline let system: ActorSystem
     @usableFromInline let props: CellProps
     @usableFromInline let parent: ActorCellBase?
-    @usableFromInline let mutex = PThreadMutex()
+    /// Guards the fields marked "guarded"; a spin lock, stored inline so an idle actor needs no
+    /// separate allocation for it, and held only for a few instructions at a time.
+    @usableFromInline let mutex = SpinLock()
     /// Runs one turn of the cell's specialised drain loop.
     @usableFromInline let runEntry: (ActorCellBase) -> TurnStats
 
@@ -33,6 +35,10 @@ class ActorCellBase: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var extras: CellExtras?
     /// Drain-only: the handler asked to stash the message it is handling.
     @usableFromInline @exclusivity(unchecked) var stashRequested = false
+    /// Guarded by the list's owner (the system's lock): links in the list of top-level actors.
+    unowned(unsafe) var listPrevious: ActorCellBase?
+    unowned(unsafe) var listNext: ActorCellBase?
+    var inList = false
     /// Drain-only: the reply slot of the message being handled, for `stash()`.
     @usableFromInline @exclusivity(unchecked) unowned(unsafe) var currentReply: AnyReplySlot?
 
@@ -43,10 +49,6 @@ class ActorCellBase: @unchecked Sendable {
         self.props = props
         self.parent = parent
         self.runEntry = runEntry
-    }
-
-    deinit {
-        mutex.destroy()
     }
 
     /// The actor's name, if it was registered under one.

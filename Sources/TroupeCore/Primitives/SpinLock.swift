@@ -7,9 +7,9 @@ import Darwin
 #endif
 import Synchronization
 
-/// A test-and-test-and-set lock on one atomic byte, stored inline: for state touched by at most
-/// two parties, briefly (a reply slot: the asker and the replier), where a pthread mutex would cost
-/// an allocation. Spins, then yields the core, so a preempted holder gets to run.
+/// A test-and-test-and-set lock on one atomic byte, stored inline: for short critical sections
+/// (a mailbox append or swap, a reply slot's state change) where a pthread mutex would cost an
+/// allocation per actor or per ask. Spins, then yields the core, so a preempted holder gets to run.
 ///
 /// Its acquire/release atomics are inlined into this module, so ThreadSanitizer sees them.
 @usableFromInline
@@ -36,6 +36,13 @@ struct SpinLock: ~Copyable, @unchecked Sendable {
     @inlinable @inline(__always)
     func unlock() {
         held.store(false, ordering: .releasing)
+    }
+
+    @inlinable @inline(__always)
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
     }
 
     @usableFromInline
