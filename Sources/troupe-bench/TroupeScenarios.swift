@@ -1,10 +1,16 @@
 import Troupe
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The scenarios on Troupe actors, written as a user would.
 enum TroupeScenarios {
     static func makeSystem() -> ActorSystem {
         var settings = ActorSystemSettings()
         settings.metricsInterval = nil
+        if let threads = getenv("TROUPE_THREADS").flatMap({ Int(String(cString: $0)) }) {
+            settings.dispatcherThreads = threads
+        }
         return ActorSystem(name: "bench", settings: settings)
     }
 

@@ -123,8 +123,8 @@ extension ActorCell {
         parent?.sendSystem(.childTerminated(id))
         system.actorTerminated(self)
         system.metrics.actorStopped()
-        if props.dispatcher !== system.sharedDispatcher {
-            props.dispatcher.shutdown()
+        if props.dispatcherOwner !== system.sharedDispatcher {
+            props.dispatcherOwner.shutdown()
         }
     }
 

@@ -10,37 +10,39 @@ import Synchronization
 @usableFromInline
 class ActorCellBase: @unchecked Sendable {
     // Invariant: see the class comment; every mutable field is either guarded or drain-only.
+    // Layout: cold fields first; the fields a `tell` touches (lock, flags) last, so that they sit
+    // next to the subclass's inbox, on as few cache lines as possible.
     @usableFromInline let id: ActorID
     @usableFromInline let system: ActorSystem
     @usableFromInline let props: CellProps
     @usableFromInline let parent: ActorCellBase?
-    /// Guards the fields marked "guarded"; a spin lock, stored inline so an idle actor needs no
-    /// separate allocation for it, and held only for a few instructions at a time.
-    @usableFromInline let mutex = SpinLock()
     /// Runs one turn of the cell's specialised drain loop.
     @usableFromInline let runEntry: (ActorCellBase) -> TurnStats
-
-    /// Guarded: the cell is queued on its dispatcher or running a turn (or handling an inline ask).
-    @usableFromInline @exclusivity(unchecked) var scheduled = false
-    /// Guarded.
-    @usableFromInline @exclusivity(unchecked) var lifecycle = Lifecycle.running
-    /// Guarded.
-    @usableFromInline @exclusivity(unchecked) var systemQueue = Deque<SystemMessage>()
-    /// Guarded: watchers and the running async handler, allocated on first use.
-    @usableFromInline @exclusivity(unchecked) var shared: SharedExtras?
-    /// Set when a system message is queued, cleared by the drain; read without the lock between
-    /// user messages so that a stop is not delayed by a long batch.
-    @usableFromInline let systemPending = Atomic<Bool>(false)
-    /// Drain-only: state that few actors need (children, timers, stash, logger, restart history).
-    @usableFromInline @exclusivity(unchecked) var extras: CellExtras?
-    /// Drain-only: the handler asked to stash the message it is handling.
-    @usableFromInline @exclusivity(unchecked) var stashRequested = false
     /// Guarded by the list's owner (the system's lock): links in the list of top-level actors.
     unowned(unsafe) var listPrevious: ActorCellBase?
     unowned(unsafe) var listNext: ActorCellBase?
-    var inList = false
+    /// Guarded: watchers and the running async handler, allocated on first use.
+    @usableFromInline @exclusivity(unchecked) var shared: SharedExtras?
+    /// Drain-only: state that few actors need (children, timers, stash, logger, restart history).
+    @usableFromInline @exclusivity(unchecked) var extras: CellExtras?
     /// Drain-only: the reply slot of the message being handled, for `stash()`.
     @usableFromInline @exclusivity(unchecked) unowned(unsafe) var currentReply: AnyReplySlot?
+    /// Guarded.
+    @usableFromInline @exclusivity(unchecked) var systemQueue = Deque<SystemMessage>()
+    /// Guarded by the list's owner: whether the cell is in a list.
+    var inList = false
+    /// Drain-only: the handler asked to stash the message it is handling.
+    @usableFromInline @exclusivity(unchecked) var stashRequested = false
+    /// Set when a system message is queued, cleared by the drain; read without the lock between
+    /// user messages so that a stop is not delayed by a long batch.
+    @usableFromInline let systemPending = Atomic<Bool>(false)
+    /// Guarded.
+    @usableFromInline @exclusivity(unchecked) var lifecycle = Lifecycle.running
+    /// Guarded: the cell is queued on its dispatcher or running a turn (or handling an inline ask).
+    @usableFromInline @exclusivity(unchecked) var scheduled = false
+    /// Guards the fields marked "guarded"; a spin lock, stored inline so an idle actor needs no
+    /// separate allocation for it, and held only for a few instructions at a time.
+    @usableFromInline let mutex = SpinLock()
 
     @usableFromInline
     init(id: ActorID, system: ActorSystem, props: CellProps, parent: ActorCellBase?, runEntry: @escaping (ActorCellBase) -> TurnStats) {

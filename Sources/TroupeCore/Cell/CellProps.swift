@@ -9,8 +9,12 @@ final class CellProps: Sendable {
     @usableFromInline
     let mailbox: MailboxSettings
     let supervision: SupervisionStrategy
+    /// The dispatcher, read on every schedule without reference counting: a retain/release of the
+    /// shared dispatcher from every thread on every message would bounce its cache line.
+    /// `dispatcherOwner` keeps it alive.
     @usableFromInline
-    let dispatcher: any MessageDispatcher
+    unowned(unsafe) let dispatcher: any MessageDispatcher
+    let dispatcherOwner: any MessageDispatcher
 
     init(name: String?, mailbox: MailboxSettings, supervision: SupervisionStrategy, dispatcher: any MessageDispatcher) {
         self.name = name
@@ -18,6 +22,7 @@ final class CellProps: Sendable {
         self.capacity = mailbox.capacity ?? .max
         self.supervision = supervision
         self.dispatcher = dispatcher
+        self.dispatcherOwner = dispatcher
     }
 }
 

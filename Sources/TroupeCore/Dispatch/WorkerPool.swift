@@ -20,7 +20,14 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     // Invariant: every mutable field of `Worker` is guarded by that worker's mutex, except the
     // atomics; `workers` is immutable after `init`.
     private let workers: [Worker]
+    /// The workers again, unretained: reached on every schedule, where retaining the shared
+    /// `Worker` objects from every thread would bounce their cache lines. `workers` keeps them alive.
+    private let unretained: [Unmanaged<Worker>]
     private let parkedCount = Atomic<Int>(0)
+    /// Workers looking for work without parking; at most one at a time, so that an idle pool
+    /// does not take a core from the threads producing the messages.
+    private let spinners = Atomic<Int>(0)
+
     private let stopped = Atomic<Bool>(false)
     private let spinIterations: Int
     let throughput: Int
@@ -30,13 +37,17 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
 
     /// One worker thread and its queue.
     final class Worker: @unchecked Sendable {
-        // Invariant: `queue` and `parked` are guarded by `mutex`; `count` mirrors `queue.count`
-        // for lock-free peeks.
+        // Invariant: `queue` is guarded by the spin lock `queueLock` (held for an append or a few
+        // pops: a pthread mutex would send both sides to the kernel under contention); `count`
+        // mirrors `queue.count` for lock-free peeks. `mutex` and `condition` serve parking only;
+        // `parked` is written with `mutex` held and read without it (sequentially consistent, so
+        // a push that misses it cannot race with a worker about to sleep: see `park`).
         let index: Int
+        let queueLock = SpinLock()
         let mutex = PThreadMutex()
         let condition = PThreadCondition()
-        var queue = Deque<ActorCellBase>()
-        var parked = false
+        @exclusivity(unchecked) var queue = Deque<ActorCellBase>()
+        let parked = Atomic<Bool>(false)
         let count = Atomic<Int>(0)
         var thread: OSThread?
         // Keeps neighbouring workers' hot fields off one cache line.
@@ -51,27 +62,34 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
             mutex.destroy()
         }
 
-        /// Queues `cell`; returns whether the worker was parked (and must be signalled).
+        /// Queues `cell`; returns the queue's depth and whether the worker is parked.
         @inline(__always)
-        func push(_ cell: ActorCellBase) -> (wasParked: Bool, depth: Int) {
-            mutex.lock()
+        func push(_ cell: ActorCellBase) -> (isParked: Bool, depth: Int) {
+            queueLock.lock()
             queue.append(cell)
-            let wasParked = parked
-            parked = false
-            let depth = queue.count
-            mutex.unlock()
-            count.add(1, ordering: .releasing)
-            return (wasParked, depth)
+            queueLock.unlock()
+            let depth = count.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+            return (parked.load(ordering: .sequentiallyConsistent), depth)
         }
 
         /// Takes up to `limit` cells (from the front) into `into`.
         @inline(__always)
         func take(upTo limit: Int, into batch: inout [ActorCellBase]) {
-            mutex.lock()
+            queueLock.lock()
             let n = min(limit, queue.count)
             for _ in 0..<n { batch.append(queue.removeFirst()) }
-            mutex.unlock()
+            queueLock.unlock()
             if n > 0 { count.subtract(n, ordering: .relaxed) }
+        }
+
+        /// Wakes the worker if it is parked.
+        func unpark() {
+            mutex.lock()
+            if parked.load(ordering: .relaxed) {
+                parked.store(false, ordering: .sequentiallyConsistent)
+                condition.signal()
+            }
+            mutex.unlock()
         }
     }
 
@@ -87,6 +105,7 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
         self.metrics = metrics
         self.clock = clock
         self.workers = (0..<threadCount).map { Worker(index: $0) }
+        self.unretained = workers.map { Unmanaged.passUnretained($0) }
         for worker in workers {
             worker.thread = OSThread.start(name: threadCount == 1 ? name : "\(name)-\(worker.index)") { [self] in
                 work(worker)
@@ -95,18 +114,22 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     }
 
     @inline(__always)
-    private func home(of cell: ActorCellBase) -> Worker {
-        workers.count == 1 ? workers[0] : workers[Int(cell.id.value % UInt64(workers.count))]
+    private func home(of cell: ActorCellBase) -> Unmanaged<Worker> {
+        unretained.count == 1 ? unretained[0] : unretained[Int(cell.id.value % UInt64(unretained.count))]
     }
 
     func schedule(_ cell: ActorCellBase) {
-        let worker = home(of: cell)
-        let (wasParked, depth) = worker.push(cell)
-        if wasParked {
-            worker.mutex.withLock { worker.condition.signal() }
-        } else if depth > 1, parkedCount.load(ordering: .relaxed) > 0 {
-            // Work piles up on a busy worker while another sleeps: wake one to steal.
-            wakeOneParked(except: worker)
+        home(of: cell)._withUnsafeGuaranteedRef { worker in
+            let (isParked, depth) = worker.push(cell)
+            let parked = parkedCount.load(ordering: .sequentiallyConsistent)
+            guard parked > 0 else { return }
+            if parked == unretained.count {
+                // Nobody is awake to find the cell: wake its home worker.
+                if isParked { worker.unpark() } else { wakeOneParked(except: nil) }
+            } else if depth > 64 {
+                // Work piles up faster than the awake workers take it: wake another to steal.
+                wakeOneParked(except: worker)
+            }
         }
     }
 
@@ -117,18 +140,13 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     }
 
     func requeue(_ cell: ActorCellBase) {
-        _ = home(of: cell).push(cell)
+        home(of: cell)._withUnsafeGuaranteedRef { _ = $0.push(cell) }
     }
 
-    private func wakeOneParked(except busy: Worker) {
-        for worker in workers where worker !== busy {
-            let wake: Bool = worker.mutex.withLock {
-                guard worker.parked else { return false }
-                worker.parked = false
-                worker.condition.signal()
-                return true
-            }
-            if wake { return }
+    private func wakeOneParked(except busy: Worker?) {
+        for worker in workers where worker !== busy && worker.parked.load(ordering: .relaxed) {
+            worker.unpark()
+            return
         }
     }
 
@@ -136,7 +154,7 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
         stopped.store(true, ordering: .releasing)
         for worker in workers {
             worker.mutex.withLock {
-                worker.parked = false
+                worker.parked.store(false, ordering: .sequentiallyConsistent)
                 worker.condition.broadcast()
             }
         }
@@ -160,6 +178,30 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
                 if !batch.isEmpty { return }
             }
         }
+    }
+
+    /// Parks `worker` until a push wakes it. Returns `true` when the pool has stopped and the
+    /// worker should exit.
+    ///
+    /// The worker announces `parked` (and the parked count) and then re-checks every queue; a
+    /// producer appends and then reads the parked count. Both are sequentially consistent, so at
+    /// least one side sees the other: either the worker finds the cell, or the producer sees that
+    /// nobody is awake and wakes a worker.
+    private func park(_ worker: Worker) -> Bool {
+        worker.mutex.lock()
+        worker.parked.store(true, ordering: .sequentiallyConsistent)
+        parkedCount.add(1, ordering: .sequentiallyConsistent)
+        while worker.parked.load(ordering: .sequentiallyConsistent), !stopped.load(ordering: .acquiring) {
+            if anyQueued() {
+                worker.parked.store(false, ordering: .sequentiallyConsistent)
+                break
+            }
+            worker.condition.wait(worker.mutex)
+        }
+        worker.parked.store(false, ordering: .sequentiallyConsistent)
+        parkedCount.subtract(1, ordering: .relaxed)
+        worker.mutex.unlock()
+        return stopped.load(ordering: .acquiring) && !anyQueued()
     }
 
     private func anyQueued() -> Bool {
@@ -204,24 +246,19 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
                 continue
             }
             report()
-            var spins = 0
-            while spins < spinIterations, !anyQueued() {
-                sched_yield()
-                spins += 1
-            }
-            if anyQueued() { continue }
-            worker.mutex.lock()
-            if worker.queue.isEmpty, !stopped.load(ordering: .acquiring) {
-                worker.parked = true
-                parkedCount.add(1, ordering: .relaxed)
-                while worker.parked, !stopped.load(ordering: .acquiring) {
-                    worker.condition.wait(worker.mutex)
+            if spinners.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+                // Spin (no system calls) for some microseconds: a producer usually sends more soon,
+                // and waking a parked thread costs far more. Yield now and then in case a
+                // producer waits for this core.
+                var spins = 0
+                while spins < spinIterations * 64, !anyQueued() {
+                    spins += 1
+                    if spins % 1_024 == 0 { sched_yield() }
                 }
-                parkedCount.subtract(1, ordering: .relaxed)
+                spinners.store(0, ordering: .releasing)
+                if anyQueued() { continue }
             }
-            let done = worker.queue.isEmpty && stopped.load(ordering: .acquiring) && !anyQueued()
-            worker.mutex.unlock()
-            if done { return }
+            if park(worker) { return }
         }
     }
 }

@@ -28,7 +28,9 @@ struct SpinLock: ~Copyable, @unchecked Sendable {
             var spins = 0
             while held.load(ordering: .relaxed) {
                 spins += 1
-                if spins > 32 { SpinLock.yieldCore() }
+                // The holder is most likely running on another core and done within nanoseconds;
+                // yield only when it seems to have been preempted.
+                if spins > 200 { SpinLock.yieldCore() }
             }
         }
     }
