@@ -59,8 +59,10 @@ enum Measure {
         return Sample(elapsedNanoseconds: nanoseconds(elapsed), rssBytes: residentBytes())
     }
 
-    /// The process's resident set size in bytes (Linux: /proc/self/statm).
-    static func residentBytes() -> Int {
+    /// The process's resident set size in bytes (Linux: /proc/self/statm), optionally after
+    /// returning free heap memory to the system first (malloc_trim).
+    static func residentBytes(trim: Bool = false) -> Int {
+        if trim { troupe_bench_trim() }
         #if os(Linux)
         guard let file = fopen("/proc/self/statm", "r") else { return 0 }
         defer { fclose(file) }
@@ -71,13 +73,6 @@ enum Measure {
         #else
         return 0
         #endif
-    }
-
-    /// Bytes the allocator has handed out and not taken back (Linux: mallinfo2), after returning
-    /// free memory to the system so that a following RSS reading starts low.
-    static func heapInUseBytes(trim: Bool = false) -> Int {
-        if trim { troupe_bench_trim() }
-        return Int(troupe_bench_heap_in_use())
     }
 
     /// The 1-minute load average.

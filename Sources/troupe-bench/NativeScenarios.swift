@@ -176,12 +176,11 @@ enum NativeScenarios {
     static func spawn(actors: Int) async -> Sample {
         var refs: [Idle] = []
         refs.reserveCapacity(actors)
-        let heapBefore = Measure.heapInUseBytes(trim: true)
         let before = Measure.residentBytes()
         var sample = await Measure.run {
             for _ in 0..<actors { refs.append(Idle()) }
         }
-        sample.extra["heap_bytes_per_actor"] = (Double(Measure.heapInUseBytes() - heapBefore) / Double(actors)).rounded()
+        sample.extra["run_throughput"] = (Double(actors) / (Double(sample.elapsedNanoseconds) / 1e9)).rounded()
         sample.extra["bytes_per_actor"] = (Double(sample.rssBytes - before) / Double(actors) - 8).rounded()
         var answered = 0
         for ref in refs { answered += await ref.ping() }

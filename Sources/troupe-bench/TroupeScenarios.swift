@@ -121,15 +121,13 @@ enum TroupeScenarios {
         let system = makeSystem()
         var refs: [ActorRef<Idle>] = []
         refs.reserveCapacity(actors)
-        let heapBefore = Measure.heapInUseBytes(trim: true)
         let before = Measure.residentBytes()
         var sample = try await Measure.run {
             for _ in 0..<actors { refs.append(try system.spawn(Idle())) }
         }
-        // The refs array was reserved before: it is not in the heap delta, but its pages become
-        // resident while it fills, so 8 bytes per actor come off the RSS delta.
-        let heapPerActor = Double(Measure.heapInUseBytes() - heapBefore) / Double(actors)
-        sample.extra["heap_bytes_per_actor"] = heapPerActor.rounded()
+        sample.extra["run_throughput"] = (Double(actors) / (Double(sample.elapsedNanoseconds) / 1e9)).rounded()
+        // The refs array was reserved before, but its pages become resident while it fills:
+        // 8 bytes per actor come off the RSS delta.
         let bytesPerActor = Double(sample.rssBytes - before) / Double(actors) - 8
         var answered = 0
         for ref in refs { answered += try await ref.ping() }

@@ -3,9 +3,6 @@
 #define CTROUPEBENCH_H
 #include <stddef.h>
 
-/// Bytes handed out by malloc and not yet freed (mallinfo2().uordblks), or 0 where unknown.
-size_t troupe_bench_heap_in_use(void);
-
 /// Returns free heap memory to the operating system (malloc_trim(0)) where supported.
 void troupe_bench_trim(void);
 

@@ -95,7 +95,8 @@ extension ActorCell {
             if let waiter { system.askGraph.endWait(waiter, on: self) }
         }
         let timeout = timeout ?? system.settings.askTimeout
-        let timer = system.clock.schedule(after: timeout) { [label] in
+        // The message is built only if the timer fires: an ask must not pay for a string.
+        let timer = system.clock.schedule(after: timeout) { [self] in
             slot.fail(ActorError(.askTimedOut, "ask to \(label) (\(A.self)) got no reply within \(timeout)"))
         }
         slot.attach(timer)

@@ -62,69 +62,101 @@ extension ActorCell {
             return false
         }
         guard !alreadyStopping else { return }
-        let extras = ensureExtras
+        guard let extras, !extras.children.isEmpty else {
+            // The common case, a million times over at shutdown: no children, no allocation.
+            cancelAllTimers()
+            if let extras { for (_, task) in extras.reentrantTasks { task.cancel() } }
+            finishStop(reason)
+            return
+        }
         extras.stopReason = reason
         cancelAllTimers()
         for (_, task) in extras.reentrantTasks { task.cancel() }
-        if extras.children.isEmpty {
-            finishStop()
-        } else {
-            let childReason: TerminationReason = reason.kind == .systemShutdown ? .systemShutdown : .stopped
-            for child in extras.sortedChildren {
-                child.sendSystem(.stop(childReason))
-            }
+        let childReason: TerminationReason = reason.kind == .systemShutdown ? .systemShutdown : .stopped
+        for child in extras.sortedChildren {
+            child.sendSystem(.stop(childReason))
         }
     }
 
     /// Stops for good once the children have: `postStop`, then everything still queued is failed
     /// or sent to dead letters, watchers are told, and the parent learns.
-    final func finishStop() {
-        let reason = extras?.stopReason ?? .stopped
+    ///
+    /// Kept cheap for an idle actor without extras (shutdown stops every actor): nothing is
+    /// allocated and no generic code runs for empty queues.
+    final func finishStop(_ givenReason: TerminationReason? = nil) {
+        let reason = givenReason ?? extras?.stopReason ?? .stopped
         if actor != nil {
             actor!.postStop(context: context)
             actor = nil
         }
         mutex.lock()
         lifecycle = .terminated
-        let pending = inbox
-        inbox = Deque()
-        let waiting = overflow?.waiters ?? []
+        var pending: Deque<Envelope<A.Message>>?
+        if !inbox.isEmpty {
+            pending = inbox
+            inbox = Deque()
+        }
+        let waiting = overflow?.waiters
         overflow = nil
-        let watchers = shared?.watchers ?? []
-        ensureShared.finalReason = reason
-        shared?.watchers = []
-        systemQueue.removeAll()
+        var watchers: [(WatcherKey, @Sendable (ActorTerminated) -> Void)] = []
+        if let shared {
+            watchers = shared.watchers
+            shared.watchers = []
+            shared.finalReason = reason
+        } else if reason.error != nil || (reason.kind != .stopped && reason.kind != .systemShutdown) {
+            ensureShared.finalReason = reason
+        } else {
+            endedBySystemShutdown = reason.kind == .systemShutdown
+        }
+        if !systemQueue.isEmpty { systemQueue.removeAll() }
         systemPending.store(false, ordering: .relaxed)
         mutex.unlock()
 
+        if !batch.isEmpty || pending != nil || waiting != nil || extras?.stash != nil {
+            dropUnhandled(pending: pending, waiting: waiting)
+        }
+        if let extras, !extras.watching.isEmpty {
+            for (target, key) in extras.watching {
+                target.removeWatcher(key)
+            }
+            extras.watching = []
+        }
+        if name != nil || receptionistKeys.load(ordering: .acquiring) {
+            system.receptionist.remove(self)
+        }
+        if !watchers.isEmpty {
+            let terminated = ActorTerminated(id: id, name: name, reason: reason)
+            for (_, notify) in watchers {
+                notify(terminated)
+            }
+        }
+        if system.logger.logLevel <= .debug {
+            logger.debug("actor stopped", metadata: ["actor.reason": "\(reason)"])
+        }
+        parent?.sendSystem(.childTerminated(id))
+        system.actorTerminated(self)
+        system.metrics.actorStopped()
+        if props.dispatcherOwner !== system.sharedDispatcher {
+            props.dispatcherOwner.shutdown()
+        }
+    }
+
+    /// Fails the asks and dead-letters the tells that will never be handled.
+    private func dropUnhandled(pending: Deque<Envelope<A.Message>>?, waiting: Deque<(SenderWaiter, Envelope<A.Message>, UnsafeContinuation<Void, any Error>)>?) {
         let stopped = stoppedError
-        if !batch.isEmpty { system.metrics.queued.subtract(batch.count, ordering: .relaxed) }
-        for envelope in batch { dropOnStop(envelope, stopped) }
-        batch = Deque()
-        for envelope in pending { dropOnStop(envelope, stopped) }
-        for (_, envelope, continuation) in waiting {
+        if !batch.isEmpty {
+            system.metrics.queued.subtract(batch.count, ordering: .relaxed)
+            for envelope in batch { dropOnStop(envelope, stopped) }
+            batch = Deque()
+        }
+        for envelope in pending ?? [] { dropOnStop(envelope, stopped) }
+        for (_, envelope, continuation) in waiting ?? [] {
             dropOnStop(envelope, stopped)
             continuation.resume(throwing: stopped)
         }
         if let stash = extras?.stash as? StashBuffer<A.Message> {
             for envelope in stash.envelopes { dropOnStop(envelope, stopped) }
             extras?.stash = nil
-        }
-        for (target, key) in extras?.watching ?? [] {
-            target.removeWatcher(key)
-        }
-        extras?.watching = []
-        system.receptionist.remove(self)
-        let terminated = ActorTerminated(id: id, name: name, reason: reason)
-        for (_, notify) in watchers {
-            notify(terminated)
-        }
-        logger.debug("actor stopped", metadata: ["actor.reason": "\(reason)"])
-        parent?.sendSystem(.childTerminated(id))
-        system.actorTerminated(self)
-        system.metrics.actorStopped()
-        if props.dispatcherOwner !== system.sharedDispatcher {
-            props.dispatcherOwner.shutdown()
         }
     }
 

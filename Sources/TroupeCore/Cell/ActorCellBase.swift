@@ -31,6 +31,11 @@ class ActorCellBase: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var systemQueue = Deque<SystemMessage>()
     /// Guarded by the list's owner: whether the cell is in a list.
     var inList = false
+    /// Guarded: the actor terminated because its system shut down (kept without allocating
+    /// `shared` for the common reasons).
+    var endedBySystemShutdown = false
+    /// Whether the actor was ever registered under a reception key (so stopping must deregister).
+    let receptionistKeys = Atomic<Bool>(false)
     /// Drain-only: the handler asked to stash the message it is handling.
     @usableFromInline @exclusivity(unchecked) var stashRequested = false
     /// Set when a system message is queued, cleared by the drain; read without the lock between
@@ -117,7 +122,7 @@ class ActorCellBase: @unchecked Sendable {
     final func addWatcher(_ key: WatcherKey, _ notify: @escaping @Sendable (ActorTerminated) -> Void) {
         mutex.lock()
         if lifecycle == .terminated {
-            let reason = shared?.finalReason ?? .stopped
+            let reason = shared?.finalReason ?? (endedBySystemShutdown ? .systemShutdown : .stopped)
             mutex.unlock()
             notify(ActorTerminated(id: id, name: name, reason: reason))
             return

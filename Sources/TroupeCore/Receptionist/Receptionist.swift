@@ -91,6 +91,7 @@ public final class Receptionist: Sendable {
             }
             guard group.members[cell.id] == nil else { return [(@Sendable ([ActorCellBase]) -> Void, [ActorCellBase])]() }
             group.members[cell.id] = cell
+            cell.receptionistKeys.store(true, ordering: .releasing)
             state.groups[key.id] = group
             state.keysByActor[cell.id, default: []].append(key.id)
             let members = group.sortedMembers
