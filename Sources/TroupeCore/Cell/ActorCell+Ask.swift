@@ -78,34 +78,36 @@ extension ActorCell {
     }
 
     /// Sends an ask through the mailbox and waits for its reply, its timeout, or cancellation.
-    @usableFromInline
+    @inlinable
     final func askThroughMailbox<R: Sendable>(_ message: A.Message, timeout: Duration?) async throws -> R {
         let slot = ReplySlot<R>()
         return try await awaitReply(slot, enqueueing: Envelope(message, reply: slot), timeout: timeout)
     }
 
     /// Waits for `slot`, first enqueueing `envelope` if given. Detects ask cycles between actors.
-    @usableFromInline
+    ///
+    /// Inlinable so that it is specialised for the reply type: reached generically, every ask paid
+    /// for runtime lookups of generic metadata. The type-independent work is in `beginAsk`.
+    @inlinable
     final func awaitReply<R: Sendable>(_ slot: ReplySlot<R>, enqueueing envelope: Envelope<A.Message>?, timeout: Duration?) async throws -> R {
-        let waiter = AsyncHandlerMarker.currentActor
-        if let waiter {
-            try system.askGraph.beginWait(waiter, on: self)
-        }
+        let waiter = try beginAsk(slot, timeout: timeout)
         defer {
-            if let waiter { system.askGraph.endWait(waiter, on: self) }
+            if let waiter { endAsk(waiter) }
         }
-        let timeout = timeout ?? system.settings.askTimeout
-        // The message is built only if the timer fires: an ask must not pay for a string.
-        let timer = system.clock.schedule(after: timeout) { [self] in
-            slot.fail(ActorError(.askTimedOut, "ask to \(label) (\(A.self)) got no reply within \(timeout)"))
-        }
-        slot.attach(timer)
         if let envelope {
-            do {
-                try await enqueueWaiting(envelope)
-            } catch {
+            switch offer(envelope) {
+            case .enqueued:
+                break
+            case .rejected(let error):
                 slot.fail(error)
                 throw error
+            case .full:
+                do {
+                    try await waitForRoom(envelope)
+                } catch {
+                    slot.fail(error)
+                    throw error
+                }
             }
         }
         return try await withTaskCancellationHandler {
@@ -115,6 +117,32 @@ extension ActorCell {
         } onCancel: {
             slot.fail(CancellationError())
         }
+    }
+}
+
+extension ActorCellBase {
+    /// The type-independent start of an ask: refuses an ask that would close a cycle of actors
+    /// waiting on each other, and arms the timeout. Returns the asking actor, if the ask comes from
+    /// an actor's async handler (pass it to `endAsk`).
+    @usableFromInline
+    final func beginAsk(_ slot: AnyReplySlot, timeout: Duration?) throws -> ActorCellBase? {
+        let waiter = AsyncHandlerMarker.currentActor
+        if let waiter {
+            try system.askGraph.beginWait(waiter, on: self)
+        }
+        let timeout = timeout ?? system.settings.askTimeout
+        // The message is built only if the timer fires: an ask must not pay for a string.
+        let timer = system.clock.schedule(after: timeout) { [self] in
+            slot.fail(ActorError(.askTimedOut, "ask to \(label) (\(behaviorTypeName)) got no reply within \(timeout)"))
+        }
+        slot.attach(timer)
+        return waiter
+    }
+
+    /// Ends what `beginAsk` started for an actor's ask.
+    @usableFromInline
+    final func endAsk(_ waiter: ActorCellBase) {
+        system.askGraph.endWait(waiter, on: self)
     }
 }
 

@@ -126,6 +126,7 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     }
 
     /// Parks a sender until the drain makes room and moves its message into the inbox.
+    @usableFromInline
     final func waitForRoom(_ envelope: Envelope<A.Message>) async throws {
         let waiter = SenderWaiter()
         try await withTaskCancellationHandler {

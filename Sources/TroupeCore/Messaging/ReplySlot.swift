@@ -40,6 +40,11 @@ public class AnyReplySlot: @unchecked Sendable {
     var isComplete: Bool {
         fatalError("AnyReplySlot is abstract")
     }
+
+    /// Attaches the ask's timeout timer, so that a reply cancels it.
+    func attach(_ timer: ScheduledTimer) {
+        fatalError("AnyReplySlot is abstract")
+    }
 }
 
 /// The typed reply slot of an ask expecting an `R`.
@@ -110,7 +115,7 @@ public final class ReplySlot<R: Sendable>: AnyReplySlot, @unchecked Sendable {
     }
 
     /// Attaches the timeout timer, so that a reply cancels it; cancels it at once if already complete.
-    func attach(_ timer: ScheduledTimer) {
+    override func attach(_ timer: ScheduledTimer) {
         let attached = withState { state in
             guard case .waiting(let continuation, nil) = state else { return false }
             state = .waiting(continuation, timer)
