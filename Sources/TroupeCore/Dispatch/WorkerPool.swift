@@ -165,8 +165,10 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
 
     /// Takes cells for `worker`: its own queue first, then another worker's.
     private func findWork(for worker: Worker, into batch: inout [ActorCellBase]) {
+        // One cell at a time: cells still in a queue are visible to `hasWaitingCells`, so a cell
+        // that used up its budget yields to them (throughput is a fairness setting).
         if worker.count.load(ordering: .acquiring) > 0 {
-            worker.take(upTo: 16, into: &batch)
+            worker.take(upTo: 1, into: &batch)
             if !batch.isEmpty { return }
         }
         guard workers.count > 1 else { return }
@@ -174,7 +176,7 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
             let victim = workers[(worker.index + offset) % workers.count]
             let available = victim.count.load(ordering: .acquiring)
             if available > 0 {
-                victim.take(upTo: max(1, available / 2), into: &batch)
+                victim.take(upTo: 1, into: &batch)
                 if !batch.isEmpty { return }
             }
         }
