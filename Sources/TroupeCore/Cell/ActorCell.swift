@@ -282,8 +282,13 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     final func startAsync(_ envelope: Envelope<A.Message>) {
         let task = Task { [self] in
             await runAsync(envelope)
-            mutex.withLock { shared?.asyncTask = nil }
-            dispatcher.schedule(self)
+            // Give the turn back to the dispatcher, unless the handler's failure stopped the actor
+            // for good: a terminated cell has nothing left to run.
+            let terminated: Bool = mutex.withLock {
+                shared?.asyncTask = nil
+                return lifecycle == .terminated
+            }
+            if !terminated { dispatcher.schedule(self) }
         }
         mutex.withLock { ensureShared.asyncTask = task }
     }
