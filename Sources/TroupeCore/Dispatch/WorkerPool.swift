@@ -158,8 +158,11 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
                 worker.condition.broadcast()
             }
         }
-        for worker in workers where !(worker.thread?.isCurrent ?? true) {
-            worker.thread?.join()
+        for worker in workers {
+            guard let thread = worker.thread else { continue }
+            // A pinned pool is shut down by its own thread (its actor's last turn): that thread
+            // cannot join itself, so it is detached and exits after the turn.
+            if thread.isCurrent { thread.detach() } else { thread.join() }
         }
     }
 

@@ -56,6 +56,14 @@ final class OSThread: @unchecked Sendable {
         self.handle = nil
     }
 
+    /// Lets the thread release its resources by itself when it ends, for a thread that stops
+    /// itself and so cannot be joined. Call once, instead of `join`.
+    func detach() {
+        guard let handle else { return }
+        pthread_detach(handle)
+        self.handle = nil
+    }
+
     /// Whether the calling thread is this one.
     var isCurrent: Bool {
         guard let handle else { return false }
