@@ -1,0 +1,410 @@
+import Testing
+
+/// Expansions of the less common shapes: reentrancy, existing conformances, name clashes,
+/// typed throws.
+@Suite struct ActorExpansionEdgeCaseTests {
+    @Test func reentrantHandlers() {
+        assertTroupeExpansion(
+            """
+            @Actor
+            struct Cache {
+                @Handler(reentrant: true) func lookup(key: String) -> String? { nil }
+                @Handler(reentrant: true) func refresh() async throws {}
+                @Handler(reentrant: false) mutating func store(key: String, value: String) {}
+            }
+            """,
+            expandedSource: """
+            struct Cache {
+                func lookup(key: String) -> String? { nil }
+                func refresh() async throws {}
+                mutating func store(key: String, value: String) {}
+            }
+
+            extension Cache: TroupeCore.ActorBehavior {
+                /// The messages `Cache` handles: one case per `@Handler`.
+                enum Message: Sendable {
+                    case lookup(key: String)
+                    case refresh
+                    case store(key: String, value: String)
+                }
+
+                /// The typed handler methods of `ActorRef<Cache>`: calling `ref.lookup(...)` asks the actor and returns its reply.
+                struct Handlers: TroupeCore.ActorHandlers {
+                    let _ref: TroupeCore.ActorRef<Cache>
+                    init(ref: TroupeCore.ActorRef<Cache>) {
+                        self._ref = ref
+                    }
+
+                    var lookup: Lookup {
+                        Lookup(_ref: _ref)
+                    }
+                    /// Asks `lookup(key:)`.
+                    struct Lookup: Sendable {
+                        let _ref: TroupeCore.ActorRef<Cache>
+                        @discardableResult
+                        func callAsFunction(key: String) async throws -> String? {
+                            try await _ref.ask(.lookup(key: key), returning: String?.self)
+                        }
+                    }
+
+                    var refresh: Refresh {
+                        Refresh(_ref: _ref)
+                    }
+                    /// Asks `refresh()`.
+                    struct Refresh: Sendable {
+                        let _ref: TroupeCore.ActorRef<Cache>
+                        func callAsFunction() async throws {
+                            try await _ref.ask(.refresh, returning: Void.self)
+                        }
+                    }
+
+                    var store: Store {
+                        Store(_ref: _ref)
+                    }
+                    /// Asks `store(key:value:)`.
+                    struct Store: Sendable {
+                        let _ref: TroupeCore.ActorRef<Cache>
+                        func callAsFunction(key: String, value: String) async throws {
+                            try await _ref.ask(.store(key: key, value: value)) { actor, context in
+                                actor.store(key: key, value: value)
+                            }
+                        }
+                    }
+                }
+
+                mutating func receive(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Cache>) async throws {
+                    switch message {
+                        case .lookup(let p0):
+                            reply.succeed(self.lookup(key: p0))
+                        case .refresh:
+                            try await self.refresh()
+                            reply.succeed(())
+                        case .store(let p0, let p1):
+                            self.store(key: p0, value: p1)
+                            reply.succeed(())
+                    }
+                }
+
+                mutating func receiveSynchronously(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Cache>) throws -> Bool {
+                    switch message {
+                        case .lookup(let p0):
+                            reply.succeed(self.lookup(key: p0))
+                            return true
+                        case .store(let p0, let p1):
+                            self.store(key: p0, value: p1)
+                            reply.succeed(())
+                            return true
+                        case .refresh:
+                            return false
+                    }
+                }
+
+                static func isReentrant(_ message: Message) -> Bool {
+                    switch message {
+                        case .lookup, .refresh:
+                            return true
+                        default:
+                            return false
+                    }
+                }
+            }
+            """
+        )
+    }
+
+    @Test func allReentrantHandlers() {
+        assertTroupeExpansion(
+            """
+            @Actor
+            struct Mirror {
+                @Handler(reentrant: true) func echo(_ text: String) async -> String { text }
+            }
+            """,
+            expandedSource: """
+            struct Mirror {
+                func echo(_ text: String) async -> String { text }
+            }
+
+            extension Mirror: TroupeCore.ActorBehavior {
+                /// The messages `Mirror` handles: one case per `@Handler`.
+                enum Message: Sendable {
+                    case echo(String)
+                }
+
+                /// The typed handler methods of `ActorRef<Mirror>`: calling `ref.echo(...)` asks the actor and returns its reply.
+                struct Handlers: TroupeCore.ActorHandlers {
+                    let _ref: TroupeCore.ActorRef<Mirror>
+                    init(ref: TroupeCore.ActorRef<Mirror>) {
+                        self._ref = ref
+                    }
+
+                    var echo: Echo {
+                        Echo(_ref: _ref)
+                    }
+                    /// Asks `echo(_:)`.
+                    struct Echo: Sendable {
+                        let _ref: TroupeCore.ActorRef<Mirror>
+                        @discardableResult
+                        func callAsFunction(_ text: String) async throws -> String {
+                            try await _ref.ask(.echo(text), returning: String.self)
+                        }
+                    }
+                }
+
+                mutating func receive(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Mirror>) async throws {
+                    switch message {
+                        case .echo(let p0):
+                            reply.succeed(await self.echo(p0))
+                    }
+                }
+
+                mutating func receiveSynchronously(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Mirror>) throws -> Bool {
+                    return false
+                }
+
+                static func isReentrant(_ message: Message) -> Bool {
+                    true
+                }
+            }
+            """
+        )
+    }
+
+    @Test func existingConformanceIsNotRepeated() {
+        assertMacroExpansionWithoutConformance(
+            """
+            @Actor
+            struct Pinger: ActorBehavior {
+                @Handler func ping() {}
+            }
+            """,
+            expandedSource: """
+            struct Pinger: ActorBehavior {
+                func ping() {}
+            }
+
+            extension Pinger {
+                /// The messages `Pinger` handles: one case per `@Handler`.
+                enum Message: Sendable {
+                    case ping
+                }
+
+                /// The typed handler methods of `ActorRef<Pinger>`: calling `ref.ping(...)` asks the actor and returns its reply.
+                struct Handlers: TroupeCore.ActorHandlers {
+                    let _ref: TroupeCore.ActorRef<Pinger>
+                    init(ref: TroupeCore.ActorRef<Pinger>) {
+                        self._ref = ref
+                    }
+
+                    var ping: Ping {
+                        Ping(_ref: _ref)
+                    }
+                    /// Asks `ping()`.
+                    struct Ping: Sendable {
+                        let _ref: TroupeCore.ActorRef<Pinger>
+                        func callAsFunction() async throws {
+                            try await _ref.ask(.ping) { actor, context in
+                                actor.ping()
+                            }
+                        }
+                    }
+                }
+
+                mutating func receive(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Pinger>) async throws {
+                    switch message {
+                        case .ping:
+                            self.ping()
+                            reply.succeed(())
+                    }
+                }
+
+                mutating func receiveSynchronously(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Pinger>) throws -> Bool {
+                    switch message {
+                        case .ping:
+                            self.ping()
+                            reply.succeed(())
+                            return true
+                    }
+                }
+
+                static func isReentrant(_ message: Message) -> Bool {
+                    false
+                }
+            }
+            """
+        )
+    }
+
+    @Test func generatedNamesAvoidClashes() {
+        assertTroupeExpansion(
+            """
+            @Actor
+            struct Shop {
+                @Handler func order(id: Int) -> Order { Order(id: id) }
+                @Handler func type(actor: String, context: String) -> Void {}
+                @Handler func notify(_: Int, callback: @Sendable () -> Void) -> any Error { fatalError() }
+            }
+            """,
+            expandedSource: """
+            struct Shop {
+                func order(id: Int) -> Order { Order(id: id) }
+                func type(actor: String, context: String) -> Void {}
+                func notify(_: Int, callback: @Sendable () -> Void) -> any Error { fatalError() }
+            }
+
+            extension Shop: TroupeCore.ActorBehavior {
+                /// The messages `Shop` handles: one case per `@Handler`.
+                enum Message: Sendable {
+                    case order(id: Int)
+                    case type(actor: String, context: String)
+                    case notify(Int, callback: @Sendable () -> Void)
+                }
+
+                /// The typed handler methods of `ActorRef<Shop>`: calling `ref.order(...)` asks the actor and returns its reply.
+                struct Handlers: TroupeCore.ActorHandlers {
+                    let _ref: TroupeCore.ActorRef<Shop>
+                    init(ref: TroupeCore.ActorRef<Shop>) {
+                        self._ref = ref
+                    }
+
+                    var order: OrderHandler {
+                        OrderHandler(_ref: _ref)
+                    }
+                    /// Asks `order(id:)`.
+                    struct OrderHandler: Sendable {
+                        let _ref: TroupeCore.ActorRef<Shop>
+                        @discardableResult
+                        func callAsFunction(id: Int) async throws -> Order {
+                            try await _ref.ask(.order(id: id)) { actor, context in
+                                actor.order(id: id)
+                            }
+                        }
+                    }
+
+                    var type: TypeHandler {
+                        TypeHandler(_ref: _ref)
+                    }
+                    /// Asks `type(actor:context:)`.
+                    struct TypeHandler: Sendable {
+                        let _ref: TroupeCore.ActorRef<Shop>
+                        func callAsFunction(actor: String, context: String) async throws {
+                            try await _ref.ask(.type(actor: actor, context: context)) { _actor, _context in
+                                _actor.type(actor: actor, context: context)
+                            }
+                        }
+                    }
+
+                    var notify: Notify {
+                        Notify(_ref: _ref)
+                    }
+                    /// Asks `notify(_:callback:)`.
+                    struct Notify: Sendable {
+                        let _ref: TroupeCore.ActorRef<Shop>
+                        @discardableResult
+                        func callAsFunction(_ arg0: Int, callback: @Sendable @escaping () -> Void) async throws -> any Error {
+                            try await _ref.ask(.notify(arg0, callback: callback)) { actor, context in
+                                actor.notify(arg0, callback: callback)
+                            }
+                        }
+                    }
+                }
+
+                mutating func receive(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Shop>) async throws {
+                    switch message {
+                        case .order(let p0):
+                            reply.succeed(self.order(id: p0))
+                        case .type(let p0, let p1):
+                            self.type(actor: p0, context: p1)
+                            reply.succeed(())
+                        case .notify(let p0, let p1):
+                            reply.succeed(self.notify(p0, callback: p1))
+                    }
+                }
+
+                mutating func receiveSynchronously(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Shop>) throws -> Bool {
+                    switch message {
+                        case .order(let p0):
+                            reply.succeed(self.order(id: p0))
+                            return true
+                        case .type(let p0, let p1):
+                            self.type(actor: p0, context: p1)
+                            reply.succeed(())
+                            return true
+                        case .notify(let p0, let p1):
+                            reply.succeed(self.notify(p0, callback: p1))
+                            return true
+                    }
+                }
+
+                static func isReentrant(_ message: Message) -> Bool {
+                    false
+                }
+            }
+            """
+        )
+    }
+
+    @Test func typedThrowsCountsAsThrowing() {
+        assertTroupeExpansion(
+            """
+            @Actor
+            struct Parser {
+                @Handler func parse(_ text: String) throws(ParseError) -> Int { 0 }
+            }
+            """,
+            expandedSource: """
+            struct Parser {
+                func parse(_ text: String) throws(ParseError) -> Int { 0 }
+            }
+
+            extension Parser: TroupeCore.ActorBehavior {
+                /// The messages `Parser` handles: one case per `@Handler`.
+                enum Message: Sendable {
+                    case parse(String)
+                }
+
+                /// The typed handler methods of `ActorRef<Parser>`: calling `ref.parse(...)` asks the actor and returns its reply.
+                struct Handlers: TroupeCore.ActorHandlers {
+                    let _ref: TroupeCore.ActorRef<Parser>
+                    init(ref: TroupeCore.ActorRef<Parser>) {
+                        self._ref = ref
+                    }
+
+                    var parse: Parse {
+                        Parse(_ref: _ref)
+                    }
+                    /// Asks `parse(_:)`.
+                    struct Parse: Sendable {
+                        let _ref: TroupeCore.ActorRef<Parser>
+                        @discardableResult
+                        func callAsFunction(_ text: String) async throws -> Int {
+                            try await _ref.ask(.parse(text)) { actor, context in
+                                try actor.parse(text)
+                            }
+                        }
+                    }
+                }
+
+                mutating func receive(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Parser>) async throws {
+                    switch message {
+                        case .parse(let p0):
+                            reply.succeed(try self.parse(p0))
+                    }
+                }
+
+                mutating func receiveSynchronously(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Parser>) throws -> Bool {
+                    switch message {
+                        case .parse(let p0):
+                            reply.succeed(try self.parse(p0))
+                            return true
+                    }
+                }
+
+                static func isReentrant(_ message: Message) -> Bool {
+                    false
+                }
+            }
+            """
+        )
+    }
+}
