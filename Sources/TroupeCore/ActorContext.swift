@@ -4,7 +4,9 @@ import Logging
 /// children, watch other actors, start timers, stash messages, log.
 ///
 /// - Warning: Use a context only inside the handler (or hook) it was passed to, on the actor's
-///   turn. Do not capture it in a task that outlives the handler.
+///   turn. Do not capture it in a task that outlives the handler. A reentrant handler runs beside
+///   the turn: there, `spawn` and `stash()` throw ``ActorError/Code/invalidState`` and timers,
+///   watches and `unstashAll()` trap; its ref, system, clock and logger are fine.
 public struct ActorContext<A: ActorBehavior>: Sendable {
     @usableFromInline
     let cell: ActorCell<A>
@@ -46,7 +48,8 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
         name: String? = nil,
         options: SpawnOptions = .default
     ) throws -> ActorRef<C> {
-        try cell.system.spawn(factory: actor, name: name, options: options, parent: cell)
+        try cell.checkOnTurn("spawn")
+        return try cell.system.spawn(factory: actor, name: name, options: options, parent: cell)
     }
 
     /// This actor's live children.
@@ -70,6 +73,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     /// Watches `other`: when it terminates, this actor's ``ActorBehavior/receiveSignal(_:context:)``
     /// gets ``ActorSignal/terminated(_:)``. Watching an actor that already terminated signals at once.
     public func watch<C>(_ other: ActorRef<C>) {
+        cell.preconditionOnTurn("watch")
         let target = other.cell
         let key = WatcherKey(watcher: cell.id, token: cell.system.nextToken())
         cell.ensureExtras.watching.append((target, key))
@@ -80,6 +84,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
 
     /// Watches `other`: when it terminates, this actor receives the message `makeMessage` builds.
     public func watch<C>(_ other: ActorRef<C>, with makeMessage: @escaping @Sendable (ActorTerminated) -> A.Message) {
+        cell.preconditionOnTurn("watch")
         let target = other.cell
         let key = WatcherKey(watcher: cell.id, token: cell.system.nextToken())
         cell.ensureExtras.watching.append((target, key))
@@ -90,6 +95,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
 
     /// Stops watching `other`; no signal arrives for it afterwards (unless already queued).
     public func unwatch<C>(_ other: ActorRef<C>) {
+        cell.preconditionOnTurn("unwatch")
         let target = other.cell
         guard let extras = cell.extras else { return }
         for (watched, key) in extras.watching where watched === target {
@@ -102,22 +108,26 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
 
     /// After `delay`, this actor handles `message`; starting a timer under a `key` in use replaces it.
     public func startSingleTimer(_ key: TimerKey, message: A.Message, delay: Duration) {
+        cell.preconditionOnTurn("startSingleTimer")
         cell.startTimer(key: key, message: message, delay: delay, interval: nil)
     }
 
     /// Every `interval` (first after `initialDelay`, default `interval`), this actor handles `message`.
     public func startPeriodicTimer(_ key: TimerKey, message: A.Message, interval: Duration, initialDelay: Duration? = nil) {
         precondition(interval > .zero, "a periodic timer needs a positive interval, got \(interval)")
+        cell.preconditionOnTurn("startPeriodicTimer")
         cell.startTimer(key: key, message: message, delay: initialDelay ?? interval, interval: interval)
     }
 
     /// Cancels the timer `key`; its message is not delivered afterwards, even if it was due.
     public func cancelTimer(_ key: TimerKey) {
+        cell.preconditionOnTurn("cancelTimer")
         cell.cancelTimer(key: key)
     }
 
     /// Cancels every timer of this actor.
     public func cancelAllTimers() {
+        cell.preconditionOnTurn("cancelAllTimers")
         cell.cancelAllTimers()
     }
 
@@ -132,6 +142,10 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     /// an ask, its reply waits until then. Throws ``ActorError/Code/stashFull`` at the system's
     /// ``ActorSystemSettings/stashCapacity``.
     public func stash() throws {
+        try cell.checkOnTurn("stash()")
+        guard cell.handlingMessage else {
+            throw ActorError(.invalidState, "stash() called outside a message handler of \(cell.label): there is no message to stash")
+        }
         guard cell.stashedCount < cell.system.settings.stashCapacity else {
             throw ActorError(.stashFull, "the stash of \(cell.label) holds \(cell.system.settings.stashCapacity) messages already")
         }
@@ -141,6 +155,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
 
     /// Puts every stashed message back at the front of the mailbox, in the order they were stashed.
     public func unstashAll() {
+        cell.preconditionOnTurn("unstashAll")
         cell.unstashAll()
     }
 

@@ -115,7 +115,12 @@ public final class ActorSystem: Sendable {
     ) throws -> ActorRef<A> {
         let props = (name == nil && options.isDefault) ? defaultProps : try makeProps(name: name, options: options)
         let cell = ActorCell<A>(id: nextActorID(), system: self, props: props, parent: parent, factory: factory)
-        try register(cell)
+        do {
+            try register(cell)
+        } catch {
+            releaseDispatcher(of: cell)
+            throw error
+        }
         do {
             cell.actor = try factory()
             try cell.actor!.preStart(context: cell.context)
@@ -159,6 +164,12 @@ public final class ActorSystem: Sendable {
     @usableFromInline
     func register(_ cell: ActorCellBase) throws {
         cell.scheduled = true
+        if let parent = cell.parent {
+            let parentRunning = parent.mutex.withLock { parent.lifecycle.rawValue < Lifecycle.stopping.rawValue }
+            guard parentRunning else {
+                throw ActorError(.actorStopped, "cannot spawn a child of \(parent.label): it is stopping")
+            }
+        }
         let refused: ActorError? = state.withLock { state in
             guard state.phase == .running else {
                 return ActorError(.systemShutDown, "actor system \(name) is shutting down; cannot spawn")
@@ -186,6 +197,8 @@ public final class ActorSystem: Sendable {
     @usableFromInline
     func abortStart(_ cell: ActorCellBase) {
         cell.mutex.withLock { cell.lifecycle = .terminated }
+        cell.abandonTurnState()
+        releaseDispatcher(of: cell)
         receptionist.remove(cell)
         for child in cell.extras?.sortedChildren ?? [] {
             child.sendSystem(.stop(.stopped))
@@ -193,6 +206,14 @@ public final class ActorSystem: Sendable {
         cell.parent?.extras?.children.removeValue(forKey: cell.id)
         unregister(cell)
         metrics.actorStopped()
+    }
+
+    /// Stops the dedicated thread of a pinned actor that never started.
+    @usableFromInline
+    func releaseDispatcher(of cell: ActorCellBase) {
+        if cell.props.dispatcherOwner !== sharedDispatcher {
+            cell.props.dispatcherOwner.shutdown()
+        }
     }
 
     private func unregister(_ cell: ActorCellBase) {

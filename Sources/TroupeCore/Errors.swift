@@ -8,7 +8,7 @@ public struct ActorError: Error, CustomStringConvertible, Sendable {
         private enum Value: String, Sendable {
             case askTimedOut, actorStopped, mailboxFull, askCycle, replyTypeMismatch
             case duplicateName, invalidName, nameNotFound, wrongActorType
-            case systemShutDown, stashFull, invalidSettings
+            case systemShutDown, stashFull, invalidSettings, invalidState
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -37,6 +37,9 @@ public struct ActorError: Error, CustomStringConvertible, Sendable {
         public static let stashFull = Code(.stashFull)
         /// A setting is out of range.
         public static let invalidSettings = Code(.invalidSettings)
+        /// The operation is not possible in the actor's current state (for example `stash()`
+        /// outside a message handler, or a context call from a reentrant handler).
+        public static let invalidState = Code(.invalidState)
 
         public var description: String { value.rawValue }
     }

@@ -31,10 +31,13 @@ extension ActorCell {
         scheduled = true
         mutex.unlock()
         currentReply = nil
+        handlingMessage = true
         let result: R
         do {
             result = try handler(&actor!, context)
+            handlingMessage = false
         } catch {
+            handlingMessage = false
             stashRequested = false
             _ = handleFailure(error)
             endInlineTurn()
@@ -102,11 +105,16 @@ extension ActorCell {
                 slot.fail(error)
                 throw error
             case .full:
+                // Waiting for room counts against the ask's timeout: when it expires, the wait ends.
+                let waiter = SenderWaiter()
+                let deadline = armRoomDeadline(for: waiter, timeout: timeout)
                 do {
-                    try await waitForRoom(envelope)
+                    try await waitForRoom(envelope, waiter: waiter)
+                    deadline.cancel()
                 } catch {
-                    slot.fail(error)
-                    throw error
+                    deadline.cancel()
+                    // If the slot already ended (its timeout fired first), its error is the answer.
+                    if slot.fail(error) { throw error }
                 }
             }
         }

@@ -127,8 +127,7 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
 
     /// Parks a sender until the drain makes room and moves its message into the inbox.
     @usableFromInline
-    final func waitForRoom(_ envelope: Envelope<A.Message>) async throws {
-        let waiter = SenderWaiter()
+    final func waitForRoom(_ envelope: Envelope<A.Message>, waiter: SenderWaiter = SenderWaiter()) async throws {
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 mutex.lock()
@@ -156,15 +155,29 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
                 mutex.unlock()
             }
         } onCancel: {
-            mutex.lock()
-            waiter.cancelled = true
-            var found: UnsafeContinuation<Void, any Error>?
-            if let index = overflow?.waiters.firstIndex(where: { $0.0 === waiter }) {
-                found = overflow!.waiters.remove(at: index).2
-            }
-            mutex.unlock()
-            found?.resume(throwing: CancellationError())
+            stopWaiting(waiter, with: CancellationError())
         }
+    }
+
+    /// Ends `waiter`'s wait for room when an ask's timeout expires.
+    @usableFromInline
+    final func armRoomDeadline(for waiter: SenderWaiter, timeout: Duration?) -> ScheduledTimer {
+        system.clock.schedule(after: timeout ?? system.settings.askTimeout) { [self] in
+            stopWaiting(waiter, with: ActorError(.askTimedOut, "ask to \(label) timed out waiting for room in its mailbox"))
+        }
+    }
+
+    /// Ends a sender's wait for room with `error` (its task was cancelled, or its ask timed out).
+    @usableFromInline
+    final func stopWaiting(_ waiter: SenderWaiter, with error: any Error) {
+        mutex.lock()
+        waiter.cancelled = true
+        var found: UnsafeContinuation<Void, any Error>?
+        if let index = overflow?.waiters.firstIndex(where: { $0.0 === waiter }) {
+            found = overflow!.waiters.remove(at: index).2
+        }
+        mutex.unlock()
+        found?.resume(throwing: error)
     }
 
     /// Moves waiting senders into the inbox while there is room; called with `mutex` held.
@@ -256,6 +269,11 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
             return .next
         }
         currentReply = envelope.reply
+        handlingMessage = true
+        defer {
+            handlingMessage = false
+            currentReply = nil
+        }
         do {
             let handled = try actor!.receiveSynchronously(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
             if _slowPath(!handled) {
@@ -280,6 +298,9 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     /// Runs an async handler in a task owned by the cell; the cell keeps its turn until it ends.
     @usableFromInline
     final func startAsync(_ envelope: Envelope<A.Message>) {
+        // Created and published under the lock, so a stop can always find and cancel it (a stop
+        // that arrived before is honoured at once).
+        mutex.lock()
         let task = Task { [self] in
             await runAsync(envelope)
             // Give the turn back to the dispatcher, unless the handler's failure stopped the actor
@@ -290,12 +311,23 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
             }
             if !terminated { dispatcher.schedule(self) }
         }
-        mutex.withLock { ensureShared.asyncTask = task }
+        ensureShared.asyncTask = task
+        let stopPending = systemQueue.contains { message in
+            if case .stop = message { return true }
+            return false
+        }
+        mutex.unlock()
+        if stopPending { task.cancel() }
     }
 
     @usableFromInline
     final func runAsync(_ envelope: Envelope<A.Message>) async {
         currentReply = envelope.reply
+        handlingMessage = true
+        defer {
+            handlingMessage = false
+            currentReply = nil
+        }
         do {
             let marker = AsyncHandlerMarker(cell: self, task: withUnsafeCurrentTask { $0?.hashValue })
             try await ActorCellBase.$current.withValue(marker) {
@@ -318,12 +350,15 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     final func startReentrant(_ envelope: Envelope<A.Message>) {
         guard var snapshot = actor else { return }
         let context = self.context
+        _ = logger  // created now, on the turn: the reentrant task only reads it
         let extras = ensureExtras
         let token = extras.nextReentrantToken
         extras.nextReentrantToken &+= 1
         extras.reentrantTasks[token] = Task { [self] in
             do {
-                try await snapshot.receive(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
+                try await ReentrantMarker.$active.withValue(true) {
+                    try await snapshot.receive(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
+                }
             } catch {
                 envelope.reply?.fail(error)
                 system.logger.debug("reentrant handler failed", metadata: ["actor.path": "\(path)", "error": "\(error)"])
@@ -358,9 +393,13 @@ enum HandleOutcome: UInt8 {
 }
 
 /// Marks one waiting sender so that its cancellation can find it.
+@usableFromInline
 final class SenderWaiter: @unchecked Sendable {
     // Invariant: `cancelled` is read and written only under the owning cell's mutex.
     var cancelled = false
+
+    @usableFromInline
+    init() {}
 }
 
 /// Senders parked on a full `suspendSender` mailbox, in arrival order.

@@ -38,6 +38,8 @@ class ActorCellBase: @unchecked Sendable {
     let receptionistKeys = Atomic<Bool>(false)
     /// Drain-only: the handler asked to stash the message it is handling.
     @usableFromInline @exclusivity(unchecked) var stashRequested = false
+    /// Drain-only: a user message is being handled (so `stash()` has a message to stash).
+    @usableFromInline @exclusivity(unchecked) var handlingMessage = false
     /// Set when a system message is queued, cleared by the drain; read without the lock between
     /// user messages so that a stop is not delayed by a long batch.
     @usableFromInline let systemPending = Atomic<Bool>(false)
@@ -168,6 +170,36 @@ struct TurnStats {
     init(taken: Int = 0, handled: Int = 0) {
         self.taken = taken
         self.handled = handled
+    }
+}
+
+/// Marks the tasks of reentrant handlers, which run beside the actor's turn and so must not touch
+/// its turn-only state (children, timers, watches, stash).
+enum ReentrantMarker {
+    @TaskLocal static var active = false
+}
+
+extension ActorCellBase {
+    /// Drops what a `preStart` that then threw left behind: timers and watches.
+    func abandonTurnState() {
+        guard let extras else { return }
+        for (_, timer) in extras.timers { timer.handle.cancel() }
+        extras.timers.removeAll()
+        for (target, key) in extras.watching { target.removeWatcher(key) }
+        extras.watching = []
+    }
+
+    /// Refuses a turn-only context operation from a reentrant handler.
+    @usableFromInline
+    func checkOnTurn(_ operation: String) throws {
+        if ReentrantMarker.active {
+            throw ActorError(.invalidState, "\(operation) is not available in a reentrant handler of \(label): it runs beside the actor's turn; send a message to self instead")
+        }
+    }
+
+    /// Traps on a turn-only context operation from a reentrant handler (for calls that cannot throw).
+    func preconditionOnTurn(_ operation: String) {
+        precondition(!ReentrantMarker.active, "\(operation) is not available in a reentrant handler of \(label): it runs beside the actor's turn; send a message to self instead")
     }
 }
 
