@@ -52,6 +52,7 @@ public struct ActorID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The number behind the id.
     public let value: UInt64
 
+    /// Wraps a raw id (ids are handed out by the system; make one yourself only in tests).
     @inlinable
     public init(_ value: UInt64) { self.value = value }
 
