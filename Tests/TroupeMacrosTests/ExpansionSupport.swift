@@ -9,6 +9,20 @@ let troupeMacroSpecs: [String: MacroSpec] = [
     "Handler": MacroSpec(type: HandlerMacro.self),
 ]
 
+/// Reports an expansion mismatch to Swift Testing at the location of the failing assertion.
+@Sendable
+func recordExpansionFailure(_ failure: TestFailureSpec) {
+    Issue.record(
+        Comment(rawValue: failure.message),
+        sourceLocation: SourceLocation(
+            fileID: failure.location.fileID,
+            filePath: failure.location.filePath,
+            line: failure.location.line,
+            column: failure.location.column
+        )
+    )
+}
+
 /// `assertMacroExpansion` with Troupe's macros, reporting failures to Swift Testing.
 func assertTroupeExpansion(
     _ originalSource: String,
@@ -28,17 +42,7 @@ func assertTroupeExpansion(
         macroSpecs: troupeMacroSpecs,
         applyFixIts: applyFixIts,
         fixedSource: fixedSource,
-        failureHandler: { failure in
-            Issue.record(
-                Comment(rawValue: failure.message),
-                sourceLocation: SourceLocation(
-                    fileID: failure.location.fileID,
-                    filePath: failure.location.filePath,
-                    line: failure.location.line,
-                    column: failure.location.column
-                )
-            )
-        },
+        failureHandler: recordExpansionFailure,
         fileID: fileID,
         filePath: filePath,
         line: line,
@@ -63,17 +67,7 @@ func assertMacroExpansionWithoutConformance(
             "Actor": MacroSpec(type: ActorMacro.self, conformances: []),
             "Handler": MacroSpec(type: HandlerMacro.self),
         ],
-        failureHandler: { failure in
-            Issue.record(
-                Comment(rawValue: failure.message),
-                sourceLocation: SourceLocation(
-                    fileID: failure.location.fileID,
-                    filePath: failure.location.filePath,
-                    line: failure.location.line,
-                    column: failure.location.column
-                )
-            )
-        },
+        failureHandler: recordExpansionFailure,
         fileID: fileID,
         filePath: filePath,
         line: line,

@@ -60,12 +60,19 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
         if _slowPath(inbox.count + inFlight >= props.capacity) {
             return offerToFullMailbox(envelope)  // unlocks
         }
+        appendAndUnlock(envelope)
+        return .enqueued
+    }
+
+    /// Appends to the inbox and releases `mutex` (held by the caller), scheduling the cell if it
+    /// was idle.
+    @inlinable @inline(__always)
+    final func appendAndUnlock(_ envelope: Envelope<A.Message>) {
         inbox.append(envelope)
         let wasIdle = !scheduled
         scheduled = true
         mutex.unlock()
         if wasIdle { dispatcher.schedule(self) }
-        return .enqueued
     }
 
     /// Fire-and-forget: what cannot be enqueued goes to dead letters with the reason.
@@ -102,11 +109,7 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
                 return .enqueued
             }
             let dropped = inbox.popFirst()
-            inbox.append(envelope)
-            let wasIdle = !scheduled
-            scheduled = true
-            mutex.unlock()
-            if wasIdle { dispatcher.schedule(self) }
+            appendAndUnlock(envelope)
             if let dropped {
                 dropped.reply?.fail(ActorError(.mailboxFull, "the mailbox of \(label) is full; the oldest message was dropped"))
                 deadLetter(messageType: A.Message.self, reason: "mailbox full, dropped oldest")
@@ -137,11 +140,7 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
                     return
                 }
                 if inbox.count + inFlight < props.capacity {
-                    inbox.append(envelope)
-                    let wasIdle = !scheduled
-                    scheduled = true
-                    mutex.unlock()
-                    if wasIdle { dispatcher.schedule(self) }
+                    appendAndUnlock(envelope)
                     continuation.resume()
                     return
                 }

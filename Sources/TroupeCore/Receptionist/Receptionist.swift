@@ -15,6 +15,12 @@ public final class Receptionist: Sendable {
         var sortedMembers: [ActorCellBase] {
             members.keys.sorted().compactMap { members[$0] }
         }
+
+        /// The current listing for every subscriber, in subscription order.
+        var notifications: [(@Sendable ([ActorCellBase]) -> Void, [ActorCellBase])] {
+            let members = sortedMembers
+            return subscribers.keys.sorted().map { (subscribers[$0]!, members) }
+        }
     }
 
     private struct State {
@@ -66,10 +72,7 @@ public final class Receptionist: Sendable {
             var notifications: [(@Sendable ([ActorCellBase]) -> Void, [ActorCellBase])] = []
             for key in keys {
                 guard state.groups[key]?.members.removeValue(forKey: cell.id) != nil, let group = state.groups[key] else { continue }
-                let members = group.sortedMembers
-                for token in group.subscribers.keys.sorted() {
-                    notifications.append((group.subscribers[token]!, members))
-                }
+                notifications += group.notifications
             }
             return notifications
         }
@@ -94,8 +97,7 @@ public final class Receptionist: Sendable {
             cell.receptionistKeys.store(true, ordering: .releasing)
             state.groups[key.id] = group
             state.keysByActor[cell.id, default: []].append(key.id)
-            let members = group.sortedMembers
-            return group.subscribers.keys.sorted().map { (group.subscribers[$0]!, members) }
+            return group.notifications
         }
         // The actor may have stopped between the check and the registration: remove it again.
         if !cell.mutex.withLock({ cell.lifecycle.rawValue < Lifecycle.stopping.rawValue }) {
@@ -111,8 +113,7 @@ public final class Receptionist: Sendable {
         let notifications: [(@Sendable ([ActorCellBase]) -> Void, [ActorCellBase])] = state.withLock { state in
             guard state.groups[key.id]?.members.removeValue(forKey: cell.id) != nil, let group = state.groups[key.id] else { return [] }
             state.keysByActor[cell.id]?.removeAll { $0 == key.id }
-            let members = group.sortedMembers
-            return group.subscribers.keys.sorted().map { (group.subscribers[$0]!, members) }
+            return group.notifications
         }
         for (notify, members) in notifications { notify(members) }
     }
