@@ -107,6 +107,17 @@ private func fscanf_pair(_ file: UnsafeMutablePointer<FILE>, _ first: inout Int,
 }
 #endif
 
+/// Runs `body`, timing it when `index` is a multiple of 100 (timing every call would cost two
+/// clock reads per message and distort the rate being measured).
+@inline(__always)
+func sampleLatency<T>(_ index: Int, into latencies: inout [Int64], _ body: () async throws -> T) async rethrows -> T {
+    guard index % 100 == 0 else { return try await body() }
+    let start = Measure.clock.now
+    let result = try await body()
+    latencies.append(Measure.nanoseconds(Measure.clock.now - start))
+    return result
+}
+
 /// Fails the benchmark loudly when a scenario's final check does not hold.
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition {

@@ -85,13 +85,7 @@ enum NativeScenarios {
         var sample = await Measure.run {
             var last = 0
             for index in 0..<messages {
-                if index % 100 == 0 {
-                    let start = Measure.clock.now
-                    last = await adder.increment(by: 1)
-                    latencies.append(Measure.nanoseconds(Measure.clock.now - start))
-                } else {
-                    last = await adder.increment(by: 1)
-                }
+                last = await sampleLatency(index, into: &latencies) { await adder.increment(by: 1) }
             }
             check(last == messages, "native ask: \(last) != \(messages)")
         }
@@ -109,13 +103,7 @@ enum NativeScenarios {
                     group.addTask {
                         var local: [Int64] = []
                         for index in 0..<perCaller {
-                            if index % 100 == 0 {
-                                let start = Measure.clock.now
-                                _ = await adder.increment(by: 1)
-                                local.append(Measure.nanoseconds(Measure.clock.now - start))
-                            } else {
-                                _ = await adder.increment(by: 1)
-                            }
+                            _ = await sampleLatency(index, into: &local) { await adder.increment(by: 1) }
                         }
                         return local
                     }

@@ -34,13 +34,7 @@ enum TroupeScenarios {
         var sample = try await Measure.run {
             var last = 0
             for index in 0..<messages {
-                if index % 100 == 0 {
-                    let start = Measure.clock.now
-                    last = try await adder.increment(by: 1)
-                    latencies.append(Measure.nanoseconds(Measure.clock.now - start))
-                } else {
-                    last = try await adder.increment(by: 1)
-                }
+                last = try await sampleLatency(index, into: &latencies) { try await adder.increment(by: 1) }
             }
             check(last == messages, "ask sequential: \(last) != \(messages)")
         }
@@ -60,13 +54,7 @@ enum TroupeScenarios {
                     group.addTask {
                         var local: [Int64] = []
                         for index in 0..<perCaller {
-                            if index % 100 == 0 {
-                                let start = Measure.clock.now
-                                _ = try await adder.increment(by: 1)
-                                local.append(Measure.nanoseconds(Measure.clock.now - start))
-                            } else {
-                                _ = try await adder.increment(by: 1)
-                            }
+                            _ = try await sampleLatency(index, into: &local) { try await adder.increment(by: 1) }
                         }
                         return local
                     }
