@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .library(name: "Troupe", targets: ["Troupe"]),
         .library(name: "TroupeCore", targets: ["TroupeCore"]),
+        .library(name: "TroupeWire", targets: ["TroupeWire"]),
+        .library(name: "TroupeTestKit", targets: ["TroupeTestKit"]),
         .executable(name: "troupe-demo", targets: ["troupe-demo"]),
         .executable(name: "troupe-bench", targets: ["troupe-bench"]),
     ],
@@ -32,6 +34,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        // The transport protocol, wire envelope, framing and binary codec: pure Swift, no NIO and no
+        // macros, so that it can be fuzzed (libFuzzer's `main` clashes with a macro plugin's).
+        .target(
+            name: "TroupeWire",
+            swiftSettings: strictConcurrency
+        ),
+        // What users import in their tests: probes, the deterministic simulation, the behaviour
+        // harness, the in-memory transport with faults, the seed sweep.
+        .target(
+            name: "TroupeTestKit",
+            dependencies: [
+                "TroupeCore", "TroupeWire",
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strictConcurrency
         ),
@@ -78,6 +96,16 @@ let package = Package(
                 .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
                 .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
             ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeWireTests",
+            dependencies: ["TroupeWire"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeTestKitTests",
+            dependencies: ["TroupeTestKit", "Troupe"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

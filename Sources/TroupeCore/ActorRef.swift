@@ -98,6 +98,15 @@ public struct ActorRef<A: ActorBehavior>: Sendable, Hashable, CustomStringConver
         }
     }
 
+    /// Calls `notify` once the actor has terminated (at once if it already has). Returns a function
+    /// that withdraws the registration: the test kit's bounded waits for a termination.
+    package func whenTerminated(_ notify: @escaping @Sendable (TerminationReason) -> Void) -> @Sendable () -> Void {
+        let key = WatcherKey(watcher: nil, token: cell.system.nextToken())
+        cell.addWatcher(key) { terminated in notify(terminated.reason) }
+        let cell = self.cell
+        return { cell.removeWatcher(key) }
+    }
+
     public static func == (lhs: ActorRef, rhs: ActorRef) -> Bool {
         lhs.cell === rhs.cell
     }

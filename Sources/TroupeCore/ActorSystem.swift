@@ -34,7 +34,9 @@ public final class ActorSystem: Sendable {
 
     @usableFromInline let metrics: SystemMetrics
     let askGraph = AskGraph()
-    let sharedDispatcher: WorkerPool
+    let sharedDispatcher: any MessageDispatcher
+    /// Set when a test kit supplied the dispatcher: pinned actors run on it too.
+    private let injectedDispatcher: (any MessageDispatcher)?
     @usableFromInline let defaultProps: CellProps
     private let ids = Atomic<UInt64>(0)
     private let tokens = Atomic<UInt64>(0)
@@ -64,7 +66,13 @@ public final class ActorSystem: Sendable {
 
     /// Creates a local, in-memory actor system, throwing ``ActorError/Code/invalidSettings`` for
     /// settings out of range.
-    public init(name: String, validating settings: ActorSystemSettings) throws {
+    public convenience init(name: String, validating settings: ActorSystemSettings) throws {
+        try self.init(name: name, validating: settings, dispatcher: nil)
+    }
+
+    /// Creates a system whose actors all run on `dispatcher` (shared and pinned alike), instead of
+    /// a pool of worker threads: the test kit's deterministic simulation.
+    package init(name: String, validating settings: ActorSystemSettings, dispatcher: (any MessageDispatcher)?) throws {
         try settings.validate()
         self.name = name
         self.settings = settings
@@ -78,7 +86,8 @@ public final class ActorSystem: Sendable {
         self.deadLetters = DeadLetters(eventStream: eventStream, metrics: metrics, logger: logger)
         self.receptionist = Receptionist()
         self.coordinatedShutdown = CoordinatedShutdown()
-        self.sharedDispatcher = WorkerPool(
+        self.injectedDispatcher = dispatcher
+        self.sharedDispatcher = dispatcher ?? WorkerPool(
             name: "troupe-\(name)", threadCount: settings.dispatcherThreads,
             throughput: settings.throughput, allowsInlineAsk: true, metrics: metrics, clock: settings.clock)
         self.defaultProps = CellProps(
@@ -132,6 +141,11 @@ public final class ActorSystem: Sendable {
         return ActorRef(cell: cell)
     }
 
+    /// Where tasks the system starts run: Swift's global executor, or a simulation's.
+    var dispatcherTaskExecutor: (any TaskExecutor)? {
+        sharedDispatcher.taskExecutor
+    }
+
     @usableFromInline
     func nextActorID() -> ActorID {
         ActorID(ids.wrappingAdd(1, ordering: .relaxed).newValue)
@@ -150,7 +164,7 @@ public final class ActorSystem: Sendable {
         case .shared:
             dispatcher = sharedDispatcher
         case .pinned:
-            dispatcher = WorkerPool(
+            dispatcher = injectedDispatcher ?? WorkerPool(
                 name: "troupe-pinned", threadCount: 1, throughput: settings.throughput, allowsInlineAsk: false,
                 metrics: metrics, clock: clock)
         }
@@ -268,7 +282,7 @@ public final class ActorSystem: Sendable {
     func beginShutdown() -> Task<Void, Never> {
         state.withLock { state in
             if let task = state.shutdownTask { return task }
-            let task = Task { await self.runShutdown() }
+            let task = Task(executorPreference: dispatcherTaskExecutor) { await self.runShutdown() }
             state.shutdownTask = task
             return task
         }

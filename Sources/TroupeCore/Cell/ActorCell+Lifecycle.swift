@@ -65,13 +65,13 @@ extension ActorCell {
         guard let extras, !extras.children.isEmpty else {
             // The common case, a million times over at shutdown: no children, no allocation.
             cancelAllTimers()
-            if let extras { for (_, task) in extras.reentrantTasks { task.cancel() } }
+            if let extras { extras.cancelReentrantTasks() }
             finishStop(reason)
             return
         }
         extras.stopReason = reason
         cancelAllTimers()
-        for (_, task) in extras.reentrantTasks { task.cancel() }
+        extras.cancelReentrantTasks()
         let childReason: TerminationReason = reason.kind == .systemShutdown ? .systemShutdown : .stopped
         for child in extras.sortedChildren {
             child.sendSystem(.stop(childReason))

@@ -31,6 +31,15 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
         })
     }
 
+    /// A cell whose turns run `runEntry` instead of the drain loop (a test probe's recording turn).
+    init(
+        id: ActorID, system: ActorSystem, props: CellProps, parent: ActorCellBase?,
+        factory: @escaping @Sendable () throws -> A, runEntry: @escaping (ActorCellBase) -> TurnStats
+    ) {
+        self.factory = factory
+        super.init(id: id, system: system, props: props, parent: parent, runEntry: runEntry)
+    }
+
     @inlinable
     var context: ActorContext<A> { ActorContext(cell: self) }
 
@@ -300,7 +309,7 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
         // Created and published under the lock, so a stop can always find and cancel it (a stop
         // that arrived before is honoured at once).
         mutex.lock()
-        let task = Task { [self] in
+        let task = Task(executorPreference: dispatcher.taskExecutor) { [self] in
             await runAsync(envelope)
             // Give the turn back to the dispatcher, unless the handler's failure stopped the actor
             // for good: a terminated cell has nothing left to run.
@@ -353,7 +362,7 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
         let extras = ensureExtras
         let token = extras.nextReentrantToken
         extras.nextReentrantToken &+= 1
-        extras.reentrantTasks[token] = Task { [self] in
+        extras.reentrantTasks[token] = Task(executorPreference: dispatcher.taskExecutor) { [self] in
             do {
                 try await ReentrantMarker.$active.withValue(true) {
                     try await snapshot.receive(envelope.message, reply: ReplyHandle(envelope.reply), context: context)

@@ -8,7 +8,7 @@ import Synchronization
 /// marked "drain-only" only by the thread that holds the cell's turn (`scheduled == true` and the
 /// turn is running), which the mutex hands from thread to thread, so they need no lock of their own.
 @usableFromInline
-class ActorCellBase: @unchecked Sendable {
+package class ActorCellBase: @unchecked Sendable {
     // Invariant: see the class comment; every mutable field is either guarded or drain-only.
     // Layout: cold fields first; the fields a `tell` touches (lock, flags) last, so that they sit
     // next to the subclass's inbox, on as few cache lines as possible.
@@ -72,7 +72,7 @@ class ActorCellBase: @unchecked Sendable {
     var label: String { props.name ?? id.description }
 
     /// The actor's place in the parent-child tree, e.g. `/user/counter/main/$12`.
-    var path: String {
+    package var path: String {
         let segment = props.name ?? id.description
         if let parent { return parent.path + "/" + segment }
         return "/user/" + segment
@@ -83,7 +83,7 @@ class ActorCellBase: @unchecked Sendable {
 
     /// Runs one turn on the calling dispatcher thread.
     @inline(__always)
-    final func runTurn() -> TurnStats {
+    package final func runTurn() -> TurnStats {
         runEntry(self)
     }
 
@@ -160,11 +160,11 @@ class ActorCellBase: @unchecked Sendable {
 
 /// What one turn did, for the metrics a worker aggregates before reporting (never per message).
 @usableFromInline
-struct TurnStats {
+package struct TurnStats {
     /// Messages moved from the inbox into the turn's batch (they count as queued until handled).
-    @usableFromInline var taken: Int
+    @usableFromInline package var taken: Int
     /// Messages handled.
-    @usableFromInline var handled: Int
+    @usableFromInline package var handled: Int
 
     @inlinable
     init(taken: Int = 0, handled: Int = 0) {

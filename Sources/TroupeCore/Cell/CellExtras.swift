@@ -29,6 +29,14 @@ final class CellExtras {
     var sortedChildren: [ActorCellBase] {
         children.keys.sorted().compactMap { children[$0] }
     }
+
+    /// Cancels the reentrant handlers' tasks in the order they started: cancellation handlers run
+    /// synchronously, so the order must not depend on dictionary layout (a simulation replays it).
+    func cancelReentrantTasks() {
+        for token in reentrantTasks.keys.sorted() {
+            reentrantTasks[token]?.cancel()
+        }
+    }
 }
 
 /// A running timer of one actor.

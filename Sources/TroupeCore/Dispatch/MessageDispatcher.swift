@@ -1,7 +1,9 @@
 /// Where cells' mailboxes are drained. A cell with messages is scheduled once; the dispatcher runs
 /// its turn (up to `throughput` messages) on one of its threads.
+///
+/// `package` so that the test kit can provide a deterministic, single-threaded one.
 @usableFromInline
-protocol MessageDispatcher: AnyObject, Sendable {
+package protocol MessageDispatcher: AnyObject, Sendable {
     /// Queues `cell` for one turn. Called at most once per idle-to-scheduled transition.
     func schedule(_ cell: ActorCellBase)
     /// Whether other cells are waiting for a thread; a cell that used up its turn's budget keeps
@@ -16,6 +18,10 @@ protocol MessageDispatcher: AnyObject, Sendable {
     var throughput: Int { get }
     /// Stops the dispatcher's threads once their queues are empty.
     func shutdown()
+    /// Where the tasks the runtime starts for this dispatcher's actors (async handlers, reentrant
+    /// handlers) run, or `nil` for Swift's global executor. A deterministic dispatcher returns
+    /// itself, so that every step of a simulation runs on its one thread in a seeded order.
+    var taskExecutor: (any TaskExecutor)? { get }
 }
 
 /// Which dispatcher an actor runs on.

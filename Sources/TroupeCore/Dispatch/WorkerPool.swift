@@ -32,6 +32,7 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     private let spinIterations: Int
     let throughput: Int
     let allowsInlineAsk: Bool
+    var taskExecutor: (any TaskExecutor)? { nil }
     private let metrics: SystemMetrics
     private let clock: any ActorClock
 

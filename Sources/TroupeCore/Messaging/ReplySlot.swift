@@ -165,4 +165,11 @@ public struct ReplyHandle: Sendable {
         guard let slot, !slot.isDeferred else { return }
         slot.succeed(value)
     }
+
+    /// Fails the ask with `error`, as if the handler had thrown it (without the supervision a
+    /// thrown error brings). Ignored like ``succeed(_:)`` when there is no asker or it is gone.
+    public func fail(_ error: any Error) {
+        guard let slot, !slot.isDeferred else { return }
+        slot.fail(error)
+    }
 }

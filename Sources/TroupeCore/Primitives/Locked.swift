@@ -3,12 +3,12 @@
 /// Used instead of `Synchronization.Mutex` because ThreadSanitizer sees pthread locks (it
 /// intercepts them) but not the futex-based `Mutex` of the Linux toolchain, whose lock is compiled
 /// without instrumentation: every `Mutex`-guarded access would be reported as a race.
-final class Locked<Value>: @unchecked Sendable {
+package final class Locked<Value>: @unchecked Sendable {
     // Invariant: `value` is read and written only inside `withLock`, i.e. with `mutex` held.
     private let mutex = PThreadMutex()
     private var value: Value
 
-    init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
     }
 
@@ -17,7 +17,7 @@ final class Locked<Value>: @unchecked Sendable {
     }
 
     @inline(__always)
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    package func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         mutex.lock()
         defer { mutex.unlock() }
         return try body(&value)

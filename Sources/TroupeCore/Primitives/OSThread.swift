@@ -8,7 +8,7 @@ import Darwin
 
 /// A joinable operating-system thread running one closure; used by dispatchers and the real clock,
 /// which must not occupy Swift's cooperative pool with blocking waits.
-final class OSThread: @unchecked Sendable {
+package final class OSThread: @unchecked Sendable {
     // Invariant: `handle` is written once by `start` before any other thread can see this object,
     // and read only by `join`, which the owner calls once.
     private var handle: pthread_t?
@@ -25,7 +25,7 @@ final class OSThread: @unchecked Sendable {
     private init() {}
 
     /// Starts a thread named `name` (truncated to 15 bytes, the Linux limit) that runs `body`.
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> OSThread {
+    package static func start(name: String, _ body: @escaping @Sendable () -> Void) -> OSThread {
         let thread = OSThread()
         let box = Unmanaged.passRetained(Box(body: body, name: name)).toOpaque()
         #if canImport(Darwin)
@@ -50,7 +50,7 @@ final class OSThread: @unchecked Sendable {
     }
 
     /// Waits for the thread to finish. Call once, never from the thread itself.
-    func join() {
+    package func join() {
         guard let handle else { return }
         pthread_join(handle, nil)
         self.handle = nil
@@ -58,7 +58,7 @@ final class OSThread: @unchecked Sendable {
 
     /// Lets the thread release its resources by itself when it ends, for a thread that stops
     /// itself and so cannot be joined. Call once, instead of `join`.
-    func detach() {
+    package func detach() {
         guard let handle else { return }
         pthread_detach(handle)
         self.handle = nil

@@ -14,7 +14,7 @@ import Darwin
 ///
 /// - Warning: Not reentrant. Never call out to user code while holding it.
 @usableFromInline
-struct PThreadMutex: @unchecked Sendable {
+package struct PThreadMutex: @unchecked Sendable {
     // Invariant: `pointer` is allocated and initialised in `init` and only freed by `destroy()`,
     // which the owner calls from its `deinit`, when no other thread can reach the owner any more.
     // pthread mutexes are made to be shared between threads; the pointer itself never changes.
@@ -22,7 +22,7 @@ struct PThreadMutex: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<pthread_mutex_t>
 
     @usableFromInline
-    init() {
+    package init() {
         pointer = .allocate(capacity: 1)
         pointer.initialize(to: pthread_mutex_t())
         let result = pthread_mutex_init(pointer, nil)
@@ -31,24 +31,24 @@ struct PThreadMutex: @unchecked Sendable {
 
     /// Frees the mutex. Call once, when no thread can use it any more.
     @usableFromInline
-    func destroy() {
+    package func destroy() {
         pthread_mutex_destroy(pointer)
         pointer.deinitialize(count: 1)
         pointer.deallocate()
     }
 
     @inlinable @inline(__always)
-    func lock() {
+    package func lock() {
         pthread_mutex_lock(pointer)
     }
 
     @inlinable @inline(__always)
-    func unlock() {
+    package func unlock() {
         pthread_mutex_unlock(pointer)
     }
 
     @inlinable @inline(__always)
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    package func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(pointer)
         defer { pthread_mutex_unlock(pointer) }
         return try body()
@@ -57,12 +57,12 @@ struct PThreadMutex: @unchecked Sendable {
 
 /// A condition variable paired with a ``PThreadMutex``; the owner calls ``destroy()`` once.
 @usableFromInline
-struct PThreadCondition: @unchecked Sendable {
+package struct PThreadCondition: @unchecked Sendable {
     // Invariant: as for `PThreadMutex`: allocated once in `init`, freed once by the owner's deinit.
     @usableFromInline
     let pointer: UnsafeMutablePointer<pthread_cond_t>
 
-    init() {
+    package init() {
         pointer = .allocate(capacity: 1)
         pointer.initialize(to: pthread_cond_t())
         var attributes = pthread_condattr_t()
@@ -75,19 +75,19 @@ struct PThreadCondition: @unchecked Sendable {
         precondition(result == 0, "pthread_cond_init failed: \(result)")
     }
 
-    func destroy() {
+    package func destroy() {
         pthread_cond_destroy(pointer)
         pointer.deinitialize(count: 1)
         pointer.deallocate()
     }
 
     /// Waits until signalled; `mutex` must be held and is held again on return.
-    func wait(_ mutex: PThreadMutex) {
+    package func wait(_ mutex: PThreadMutex) {
         pthread_cond_wait(pointer, mutex.pointer)
     }
 
     /// Waits until signalled or until `nanoseconds` of the monotonic clock have passed.
-    func wait(_ mutex: PThreadMutex, nanoseconds: Int64) {
+    package func wait(_ mutex: PThreadMutex, nanoseconds: Int64) {
         #if os(Linux)
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
@@ -102,11 +102,11 @@ struct PThreadCondition: @unchecked Sendable {
         #endif
     }
 
-    func signal() {
+    package func signal() {
         pthread_cond_signal(pointer)
     }
 
-    func broadcast() {
+    package func broadcast() {
         pthread_cond_broadcast(pointer)
     }
 }

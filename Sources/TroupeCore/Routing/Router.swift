@@ -58,7 +58,7 @@ public final class Router<A: ActorBehavior>: Sendable {
         update(system.receptionist.listing(key).members)
         let listings = system.receptionist.subscribe(key)
         subscription.withLock { subscription in
-            subscription = Task { [weak self] in
+            subscription = Task(executorPreference: system.dispatcherTaskExecutor) { [weak self] in
                 for await listing in listings {
                     guard let self else { return }
                     self.update(listing.members)

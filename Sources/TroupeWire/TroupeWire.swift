@@ -1,0 +1,1 @@
+// TroupeWire: the transport protocol, the wire envelope, framing and the binary codec.
