@@ -7,7 +7,7 @@ public struct TestKitError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
             case timedOut, unexpectedMessage, fishingFailed, concurrentReceive
-            case stalled, timeLimitExceeded, stepLimitExceeded, alreadyRunning
+            case stalled, timeLimitExceeded, stepLimitExceeded, alreadyRunning, seedsFailed
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -26,6 +26,8 @@ public struct TestKitError: Error, Sendable, CustomStringConvertible {
         public static let timeLimitExceeded = Code(.timeLimitExceeded)
         /// The scenario ran more steps than its limit (a livelock).
         public static let stepLimitExceeded = Code(.stepLimitExceeded)
+        /// Some seeds of a ``SeedSweep`` failed.
+        public static let seedsFailed = Code(.seedsFailed)
         /// A simulation was run while it was already running.
         public static let alreadyRunning = Code(.alreadyRunning)
 
