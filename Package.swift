@@ -84,6 +84,7 @@ let package = Package(
             name: "TroupeCoreTests",
             dependencies: [
                 "TroupeCore",
+                "TroupeTestKit",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],

@@ -49,7 +49,9 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
         options: SpawnOptions = .default
     ) throws -> ActorRef<C> {
         try cell.checkOnTurn("spawn")
-        return try cell.system.spawn(factory: actor, name: name, options: options, parent: cell)
+        let child = try cell.system.spawn(factory: actor, name: name, options: options, parent: cell)
+        cell.reportSpawn(of: child.cell, type: C.self)
+        return child
     }
 
     /// This actor's live children.
@@ -60,11 +62,13 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     /// Stops this actor once the current message is handled (children first). A `permanent`
     /// actor is restarted instead.
     public func stop() {
+        cell.report(.stopSelf)
         cell.sendSystem(.selfStop)
     }
 
     /// Stops a child (or any actor) as ``ActorRef/stop()`` does.
     public func stop<C>(_ child: ActorRef<C>) {
+        cell.report(.stopOther(path: child.path))
         child.stop()
     }
 
@@ -74,6 +78,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     /// gets ``ActorSignal/terminated(_:)``. Watching an actor that already terminated signals at once.
     public func watch<C>(_ other: ActorRef<C>) {
         cell.preconditionOnTurn("watch")
+        cell.report(.watched(path: other.path))
         let target = other.cell
         let key = WatcherKey(watcher: cell.id, token: cell.system.nextToken())
         cell.ensureExtras.watching.append((target, key))
@@ -85,6 +90,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     /// Watches `other`: when it terminates, this actor receives the message `makeMessage` builds.
     public func watch<C>(_ other: ActorRef<C>, with makeMessage: @escaping @Sendable (ActorTerminated) -> A.Message) {
         cell.preconditionOnTurn("watch")
+        cell.report(.watched(path: other.path))
         let target = other.cell
         let key = WatcherKey(watcher: cell.id, token: cell.system.nextToken())
         cell.ensureExtras.watching.append((target, key))
@@ -96,6 +102,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     /// Stops watching `other`; no signal arrives for it afterwards (unless already queued).
     public func unwatch<C>(_ other: ActorRef<C>) {
         cell.preconditionOnTurn("unwatch")
+        cell.report(.unwatched(path: other.path))
         let target = other.cell
         guard let extras = cell.extras else { return }
         for (watched, key) in extras.watching where watched === target {
@@ -109,6 +116,7 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     /// After `delay`, this actor handles `message`; starting a timer under a `key` in use replaces it.
     public func startSingleTimer(_ key: TimerKey, message: A.Message, delay: Duration) {
         cell.preconditionOnTurn("startSingleTimer")
+        cell.report(.timerStarted(key: key, delay: delay, interval: nil))
         cell.startTimer(key: key, message: message, delay: delay, interval: nil)
     }
 
@@ -116,18 +124,21 @@ public struct ActorContext<A: ActorBehavior>: Sendable {
     public func startPeriodicTimer(_ key: TimerKey, message: A.Message, interval: Duration, initialDelay: Duration? = nil) {
         precondition(interval > .zero, "a periodic timer needs a positive interval, got \(interval)")
         cell.preconditionOnTurn("startPeriodicTimer")
+        cell.report(.timerStarted(key: key, delay: initialDelay ?? interval, interval: interval))
         cell.startTimer(key: key, message: message, delay: initialDelay ?? interval, interval: interval)
     }
 
     /// Cancels the timer `key`; its message is not delivered afterwards, even if it was due.
     public func cancelTimer(_ key: TimerKey) {
         cell.preconditionOnTurn("cancelTimer")
+        cell.report(.timerCancelled(key: key))
         cell.cancelTimer(key: key)
     }
 
     /// Cancels every timer of this actor.
     public func cancelAllTimers() {
         cell.preconditionOnTurn("cancelAllTimers")
+        cell.report(.allTimersCancelled)
         cell.cancelAllTimers()
     }
 

@@ -98,6 +98,17 @@ public struct ActorRef<A: ActorBehavior>: Sendable, Hashable, CustomStringConver
         }
     }
 
+    /// The actor instance behind the ref, or `nil` once it terminated. Only for a test harness that
+    /// owns the only thread the actor runs on (reading it while a turn runs elsewhere is a race).
+    package var instanceForTesting: A? {
+        cell.actor
+    }
+
+    /// Whether the timer `key` of the actor is running (same caveat as ``instanceForTesting``).
+    package func isTimerActiveForTesting(_ key: TimerKey) -> Bool {
+        cell.isTimerActive(key: key)
+    }
+
     /// Calls `notify` once the actor has terminated (at once if it already has). Returns a function
     /// that withdraws the registration: the test kit's bounded waits for a termination.
     package func whenTerminated(_ notify: @escaping @Sendable (TerminationReason) -> Void) -> @Sendable () -> Void {

@@ -37,6 +37,8 @@ public final class ActorSystem: Sendable {
     let sharedDispatcher: any MessageDispatcher
     /// Set when a test kit supplied the dispatcher: pinned actors run on it too.
     private let injectedDispatcher: (any MessageDispatcher)?
+    /// Told what actors do through their contexts; set only by a test kit's behaviour harness.
+    let effectObserver: (@Sendable (ContextEffect) -> Void)?
     @usableFromInline let defaultProps: CellProps
     private let ids = Atomic<UInt64>(0)
     private let tokens = Atomic<UInt64>(0)
@@ -72,7 +74,10 @@ public final class ActorSystem: Sendable {
 
     /// Creates a system whose actors all run on `dispatcher` (shared and pinned alike), instead of
     /// a pool of worker threads: the test kit's deterministic simulation.
-    package init(name: String, validating settings: ActorSystemSettings, dispatcher: (any MessageDispatcher)?) throws {
+    package init(
+        name: String, validating settings: ActorSystemSettings, dispatcher: (any MessageDispatcher)?,
+        effectObserver: (@Sendable (ContextEffect) -> Void)? = nil
+    ) throws {
         try settings.validate()
         self.name = name
         self.settings = settings
@@ -87,6 +92,7 @@ public final class ActorSystem: Sendable {
         self.receptionist = Receptionist()
         self.coordinatedShutdown = CoordinatedShutdown()
         self.injectedDispatcher = dispatcher
+        self.effectObserver = effectObserver
         self.sharedDispatcher = dispatcher ?? WorkerPool(
             name: "troupe-\(name)", threadCount: settings.dispatcherThreads,
             throughput: settings.throughput, allowsInlineAsk: true, metrics: metrics, clock: settings.clock)

@@ -1,4 +1,5 @@
 import Testing
+import TroupeTestKit
 @testable import TroupeCore
 
 @Suite("Routing")
@@ -152,29 +153,24 @@ struct RoutingTests {
 
     @Test("a router over a reception key drops a routee that stopped")
     func keyRouterDropsStopped() async throws {
-        let (system, _) = makeSystem()
-        let key = ReceptionKey<Counter>("routed")
-        let counters = try (0..<3).map { _ in try system.spawn(Counter()) }
-        for counter in counters { try system.receptionist.register(counter, key: key) }
-        let router = Router(system: system, key: key, strategy: .roundRobin)
-        #expect(router.routees == counters, "the current listing is used at once")
+        let simulation = Simulation(seed: 8)
+        try await simulation.run {
+            let system = try simulation.makeSystem()
+            let key = ReceptionKey<Counter>("routed")
+            let counters = try (0..<3).map { _ in try system.spawn(Counter()) }
+            for counter in counters { try system.receptionist.register(counter, key: key) }
+            let router = Router(system: system, key: key, strategy: .roundRobin)
+            #expect(router.routees == counters, "the current listing is used at once")
 
-        var listings = system.receptionist.subscribe(key).makeAsyncIterator()
-        #expect(await listings.next()?.members == counters)
-        counters[1].stop()
-        #expect(await listings.next()?.members == [counters[0], counters[2]])
-        // The router follows the same listings on its own task: wait (without a clock) for it.
-        var spins = 0
-        while router.routees.count != 2, spins < 1_000_000 {
-            await Task.yield()
-            spins += 1
+            counters[1].stop()
+            // The router follows the listings on its own task: let everything settle.
+            await simulation.settle()
+            #expect(router.routees == [counters[0], counters[2]])
+            for _ in 0..<4 { router.tell(.increment(1)) }
+            let first: Int = try await counters[0].ask(.current)
+            let third: Int = try await counters[2].ask(.current)
+            #expect([first, third] == [2, 2])
+            router.close()
         }
-        #expect(router.routees == [counters[0], counters[2]])
-        for _ in 0..<4 { router.tell(.increment(1)) }
-        let first: Int = try await counters[0].ask(.current)
-        let third: Int = try await counters[2].ask(.current)
-        #expect([first, third] == [2, 2])
-        router.close()
-        try await system.shutdown()
     }
 }

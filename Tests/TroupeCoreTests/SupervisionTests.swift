@@ -1,4 +1,5 @@
 import Testing
+import TroupeTestKit
 @testable import TroupeCore
 
 /// A supervised actor that records its hooks as "<label>:<hook>" and can spawn children.
@@ -155,51 +156,45 @@ struct SupervisionTests {
 
     @Test("exponential backoff suspends the actor: messages wait until the backoff has elapsed")
     func backoffSuspends() async throws {
-        let (system, clock) = makeSystem()
+        let simulation = Simulation(seed: 9)
         let events = Recorder()
-        let strategy = SupervisionStrategy.restart(maxRestarts: 10, within: .seconds(600))
-            .withBackoff(.exponential(initial: .seconds(30), maximum: .seconds(60), jitter: 0))
-        let counter = try system.spawn(Counter(events: events), options: SpawnOptions(supervision: strategy))
-        counter.tell(.increment(3))
-        counter.tell(.fail(1))
-        await clock.waitForPendingTimers(atLeast: 1)  // the backoff
-        #expect(clock.nextDeadline == .zero + .seconds(30))
+        try await simulation.run {
+            let system = try simulation.makeSystem()
+            let strategy = SupervisionStrategy.restart(maxRestarts: 10, within: .seconds(600))
+                .withBackoff(.exponential(initial: .seconds(30), maximum: .seconds(60), jitter: 0))
+            let counter = try system.spawn(Counter(events: events), options: SpawnOptions(supervision: strategy))
+            counter.tell(.increment(3))
+            counter.tell(.fail(1))
+            await simulation.settle()
+            #expect(events.all == ["start", "restart"])
+            #expect(simulation.clock.nextDeadline == .zero + .seconds(30), "the backoff")
 
-        let answered = CompletionFlag()
-        let reply = Task { () -> Int in
-            defer { answered.set() }
-            return try await counter.ask(.current, timeout: .seconds(600))
+            // Asked during the backoff: answered by the fresh instance, once the backoff is over.
+            let count: Int = try await counter.ask(.current, timeout: .seconds(600))
+            #expect(count == 0, "the restarted instance starts fresh")
+            #expect(simulation.clock.now == .zero + .seconds(30))
+            #expect(events.all == ["start", "restart", "start"])
         }
-        await clock.waitForPendingTimers(atLeast: 2)  // + the ask's timeout
-        clock.advance(by: .seconds(29))
-        #expect(!answered.isSet)
-        #expect(events.all == ["start", "restart"])
-
-        clock.advance(by: .seconds(1))
-        let count = try await reply.value
-        #expect(count == 0, "the restarted instance starts fresh")
-        #expect(events.all == ["start", "restart", "start"])
-        try await system.shutdown()
     }
 
     @Test("consecutive restarts back off exponentially, capped at the maximum")
     func backoffGrows() async throws {
-        let (system, clock) = makeSystem()
-        let strategy = SupervisionStrategy.restart(maxRestarts: 10, within: .seconds(3_600))
-            .withBackoff(.exponential(initial: .seconds(30), maximum: .seconds(60), jitter: 0))
-        let counter = try system.spawn(Counter(), options: SpawnOptions(supervision: strategy))
-        var delays: [Duration] = []
-        for attempt in 1...3 {
-            let start = clock.now
-            counter.tell(.fail(attempt))
-            await clock.waitForPendingTimers(atLeast: 1)
-            let deadline = try #require(clock.nextDeadline)
-            delays.append(deadline - start)
-            clock.advance(to: deadline)
-            let _: Int = try await counter.ask(.current)  // restarted and handling messages again
+        let simulation = Simulation(seed: 10)
+        let delays = try await simulation.run {
+            let system = try simulation.makeSystem()
+            let strategy = SupervisionStrategy.restart(maxRestarts: 10, within: .seconds(3_600))
+                .withBackoff(.exponential(initial: .seconds(30), maximum: .seconds(60), jitter: 0))
+            let counter = try system.spawn(Counter(), options: SpawnOptions(supervision: strategy))
+            var delays: [Duration] = []
+            for attempt in 1...3 {
+                let start = simulation.clock.now
+                counter.tell(.fail(attempt))
+                let _: Int = try await counter.ask(.current, timeout: .seconds(600))  // after the backoff
+                delays.append(simulation.clock.now - start)
+            }
+            return delays
         }
         #expect(delays == [.seconds(30), .seconds(60), .seconds(60)])
-        try await system.shutdown()
     }
 
     @Test("a temporary actor is never restarted: a failure stops it")

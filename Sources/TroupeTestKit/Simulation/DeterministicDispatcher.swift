@@ -94,6 +94,17 @@ final class DeterministicDispatcher: MessageDispatcher, TaskExecutor, @unchecked
         }
     }
 
+    /// Runs ready items on the calling thread until none is left; returns how many ran.
+    @discardableResult
+    func runUntilIdle() -> Int {
+        var steps = 0
+        while let work = take() {
+            _ = run(work)
+            steps += 1
+        }
+        return steps
+    }
+
     /// Waits up to `nanoseconds` of real time for an item to arrive from outside the simulation.
     /// Returns whether one did.
     func waitForWork(nanoseconds: Int64) -> Bool {

@@ -39,6 +39,8 @@ public final class Simulation: Sendable {
 
     private struct State {
         var trace = SimulationTrace()
+        /// Tasks waiting in ``settle()`` for the simulation to be idle, in the order they began.
+        var settling: [UnsafeContinuation<Void, Never>] = []
         var systems: [ActorSystem] = []
         var running = false
     }
@@ -76,6 +78,18 @@ public final class Simulation: Sendable {
     /// Records a note in the trace, at the current virtual time.
     public func record(_ note: String) {
         append(time: clock.now, .note(note))
+    }
+
+    /// Suspends the calling task (the scenario, or a task inside the simulation) until nothing else
+    /// can run without time passing: every message sent so far has been handled and every task
+    /// started has finished or waits for a timer. Timers do not fire meanwhile.
+    ///
+    /// Use it to let the simulation settle before checking state that no message reports, such as a
+    /// router's routees after a member stopped.
+    public func settle() async {
+        await withUnsafeContinuation { continuation in
+            state.withLock { $0.settling.append(continuation) }
+        }
     }
 
     /// The steps run so far.
@@ -138,6 +152,14 @@ public final class Simulation: Sendable {
                 if steps >= settings.stepLimit {
                     return .failure(failure(.stepLimitExceeded, "the scenario took more than \(settings.stepLimit) steps (a livelock?)"))
                 }
+                continue
+            }
+            let settled: [UnsafeContinuation<Void, Never>] = state.withLock { state in
+                defer { state.settling = [] }
+                return state.settling
+            }
+            if !settled.isEmpty {
+                for continuation in settled { continuation.resume() }
                 continue
             }
             if finished() { return .success(()) }
