@@ -100,7 +100,8 @@ public final class Simulation: Sendable {
     /// Runs `scenario` inside the simulation until it returns, then shuts down every system made
     /// with ``makeSystem(name:configure:)``, and returns the scenario's result (or throws its error).
     ///
-    /// The simulation runs on a thread of its own; the calling task just waits. Throws
+    /// The simulation runs on the calling thread, which it occupies until the scenario has finished
+    /// (everything inside runs on it, one step at a time). Throws
     /// ``TestKitError`` with the trace's last steps when virtual time passes
     /// ``SimulationSettings/timeLimit``, the steps pass ``SimulationSettings/stepLimit``, or the
     /// scenario waits for something that can never happen (``TestKitError/Code/stalled``).
@@ -115,23 +116,17 @@ public final class Simulation: Sendable {
         defer { state.withLock { $0.running = false } }
 
         let outcome = Locked<Result<T, any Error>?>(nil)
-        let driven: Result<Void, TestKitError> = await withUnsafeContinuation { continuation in
-            let thread = OSThread.start(name: "troupe-sim") { [self] in
-                Task(executorPreference: dispatcher) { [self] in
-                    let result: Result<T, any Error>
-                    do {
-                        result = .success(try await scenario())
-                    } catch {
-                        result = .failure(error)
-                    }
-                    await shutDownSystems()
-                    outcome.withLock { $0 = result }
-                }
-                continuation.resume(returning: drive { outcome.withLock { $0 != nil } })
+        Task(executorPreference: dispatcher) { [self] in
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await scenario())
+            } catch {
+                result = .failure(error)
             }
-            thread.detach()
+            await shutDownSystems()
+            outcome.withLock { $0 = result }
         }
-        try driven.get()
+        try drive { outcome.withLock { $0 != nil } }.get()
         guard let result = outcome.withLock({ $0 }) else {
             preconditionFailure("a simulation ended without its scenario's result")
         }
