@@ -17,7 +17,7 @@ package final class Locked<Value>: @unchecked Sendable {
     }
 
     @inline(__always)
-    package func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    package func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
         mutex.lock()
         defer { mutex.unlock() }
         return try body(&value)

@@ -1,1 +1,0 @@
-// TroupeWire: the transport protocol, the wire envelope, framing and the binary codec.
