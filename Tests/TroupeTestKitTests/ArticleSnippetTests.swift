@@ -50,5 +50,8 @@ struct ArticleSnippetTests {
         for snippet in found {
             #expect(article.contains("```swift\n" + snippet.text + "\n```"), "snippet '\(snippet.name)' differs from the article")
         }
+        let readme = try #require(readTextFile(root + "/README.md"))
+        let probe = try #require(found.first { $0.name == "probe" })
+        #expect(readme.contains("```swift\n" + probe.text + "\n```"), "the README's test kit example differs from the snippet")
     }
 }

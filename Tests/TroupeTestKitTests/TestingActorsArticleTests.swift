@@ -124,4 +124,35 @@ struct TestingActorsArticleTests {
         try report.check()   // on failure: the failing seeds, and how to replay each
         // snippet:end
     }
+
+    @Test("in-memory network")
+    func inMemoryNetwork() async throws {
+        // snippet:begin network
+        let simulation = Simulation(seed: 3)
+        try await simulation.run {
+            let network = InMemoryNetwork(clock: simulation.clock, seed: simulation.seed)
+            let a = NodeAddress(systemName: "a", host: "memory", port: 1)
+            let b = NodeAddress(systemName: "b", host: "memory", port: 2)
+            let nodeA = network.makeTransport(address: a)
+            let nodeB = network.makeTransport(address: b)
+            let inboxA = TransportRecorder()
+            let inboxB = TransportRecorder()
+            try await nodeA.start(delegate: inboxA)
+            try await nodeB.start(delegate: inboxB)
+
+            let ping = WireEnvelope(
+                kind: .tell, recipient: "echo", messageType: MessageTypeID(name: "Ping"),
+                payload: try BinaryEncoder().encode("ping"))
+            network.setFaults(.delay(.milliseconds(50), jitter: .milliseconds(10)), from: a, to: b)
+            try nodeA.send(ping, to: b)
+            _ = try await inboxB.waitForEnvelopes(count: 1)   // 40 to 60 ms later, in virtual time
+
+            network.partition(a, b)                           // both sides lose the association
+            try await inboxA.waitForLostAssociation(with: b)
+            try nodeA.send(ping, to: b)                       // dropped, and counted
+            #expect(network.stats(from: a, to: b).dropped == 1)
+            network.healAll()
+        }
+        // snippet:end
+    }
 }
