@@ -10,11 +10,13 @@ import Synchronization
 @usableFromInline
 package class ActorCellBase: @unchecked Sendable {
     // Invariant: see the class comment; every mutable field is either guarded or drain-only.
-    // Layout: cold fields first; the fields a `tell` touches (lock, flags) last, so that they sit
-    // next to the subclass's inbox, on as few cache lines as possible.
+    // Layout: cold fields first; the fields a `tell` touches (flags, lock, props) last, padded so
+    // that they share one 64-byte cache line with the subclass's `inbox` and `inFlight` (offsets
+    // 0x80-0x9f), away from the reference count in the object's first line. A tell to a cell that a
+    // worker just drained then moves one contended line between cores, plus the reference count
+    // when the sender retains the cell. `layoutPadding` must grow or shrink with the cold fields.
     @usableFromInline let id: ActorID
     @usableFromInline let system: ActorSystem
-    @usableFromInline let props: CellProps
     @usableFromInline let parent: ActorCellBase?
     /// Runs one turn of the cell's specialised drain loop.
     @usableFromInline let runEntry: (ActorCellBase) -> TurnStats
@@ -40,6 +42,9 @@ package class ActorCellBase: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var stashRequested = false
     /// Drain-only: a user message is being handled (so `stash()` has a message to stash).
     @usableFromInline @exclusivity(unchecked) var handlingMessage = false
+    /// Unused: places the fields below on the cache line of the subclass's inbox (see the layout
+    /// comment at the top).
+    private let layoutPadding: (UInt64, UInt64) = (0, 0)
     /// Set when a system message is queued, cleared by the drain; read without the lock between
     /// user messages so that a stop is not delayed by a long batch.
     @usableFromInline let systemPending = Atomic<Bool>(false)
@@ -50,6 +55,8 @@ package class ActorCellBase: @unchecked Sendable {
     /// Guards the fields marked "guarded"; a spin lock, stored inline so an idle actor needs no
     /// separate allocation for it, and held only for a few instructions at a time.
     @usableFromInline let mutex = SpinLock()
+    /// The spawn settings; `tell` reads the mailbox capacity and the dispatcher from them.
+    @usableFromInline let props: CellProps
 
     @usableFromInline
     init(id: ActorID, system: ActorSystem, props: CellProps, parent: ActorCellBase?, runEntry: @escaping (ActorCellBase) -> TurnStats) {
