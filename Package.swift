@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TroupeCore", targets: ["TroupeCore"]),
         .library(name: "TroupeWire", targets: ["TroupeWire"]),
         .library(name: "TroupeTestKit", targets: ["TroupeTestKit"]),
+        .library(name: "TroupeRemote", targets: ["TroupeRemote"]),
         .executable(name: "troupe-demo", targets: ["troupe-demo"]),
         .executable(name: "troupe-bench", targets: ["troupe-bench"]),
     ],
@@ -50,6 +51,17 @@ let package = Package(
             dependencies: [
                 "TroupeCore", "TroupeWire",
                 .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        // Refs to actors on other nodes: the serialization registry (an allow-list), the remote
+        // node that maps refs to envelopes over any `MessageTransport`. (The NIO TCP+TLS transport
+        // will join it in its own target.)
+        .target(
+            name: "TroupeRemote",
+            dependencies: [
+                "TroupeCore", "TroupeWire",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
         ),
@@ -107,6 +119,11 @@ let package = Package(
         .testTarget(
             name: "TroupeTestKitTests",
             dependencies: ["TroupeTestKit", "Troupe"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeRemoteTests",
+            dependencies: ["TroupeRemote", "TroupeTestKit", "Troupe"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

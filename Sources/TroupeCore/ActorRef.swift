@@ -109,6 +109,20 @@ public struct ActorRef<A: ActorBehavior>: Sendable, Hashable, CustomStringConver
         cell.isTimerActive(key: key)
     }
 
+    /// Enqueues `message` with `reply` as its reply slot (an ask that arrived over the wire), or
+    /// fails the slot (or dead-letters a tell) when the mailbox refuses it.
+    package func deliver(_ message: A.Message, reply: AnyReplySlot?) {
+        switch cell.offer(Envelope(message, reply: reply)) {
+        case .enqueued:
+            return
+        case .full:
+            let error = ActorError(.mailboxFull, "the mailbox of \(cell.label) is full")
+            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
+        case .rejected(let error):
+            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
+        }
+    }
+
     /// Calls `notify` once the actor has terminated (at once if it already has). Returns a function
     /// that withdraws the registration: the test kit's bounded waits for a termination.
     package func whenTerminated(_ notify: @escaping @Sendable (TerminationReason) -> Void) -> @Sendable () -> Void {

@@ -268,6 +268,18 @@ public final class ActorSystem: Sendable {
         return ActorRef(cell: typed)
     }
 
+    /// The live actor registered under `name`, without suspending (a transport delivering inbound
+    /// messages). Throws like ``lookup(_:name:)``.
+    package func lookupNow<A: ActorBehavior>(_ type: A.Type, name: String) throws -> ActorRef<A> {
+        guard let cell = receptionist.cell(named: name) else {
+            throw ActorError(.nameNotFound, "no live actor is registered under the name '\(name)'")
+        }
+        guard let typed = cell as? ActorCell<A> else {
+            throw ActorError(.wrongActorType, "'\(name)' is a \(cell.behaviorTypeName), not a \(A.self)")
+        }
+        return ActorRef(cell: typed)
+    }
+
     /// How many actors are alive (spawned and not yet terminated).
     public var liveActorCount: Int {
         state.withLock { $0.live }

@@ -9,6 +9,7 @@ public struct ActorError: Error, CustomStringConvertible, Sendable {
             case askTimedOut, actorStopped, mailboxFull, askCycle, replyTypeMismatch
             case duplicateName, invalidName, nameNotFound, wrongActorType
             case systemShutDown, stashFull, invalidSettings, invalidState
+            case nodeUnreachable, remoteFailure, notSerializable
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -40,6 +41,24 @@ public struct ActorError: Error, CustomStringConvertible, Sendable {
         /// The operation is not possible in the actor's current state (for example `stash()`
         /// outside a message handler, or a context call from a reentrant handler).
         public static let invalidState = Code(.invalidState)
+
+        /// The connection to the node of a remote actor was lost (or could not be made) while the
+        /// ask was pending: it fails at once, and the message may or may not have been handled.
+        public static let nodeUnreachable = Code(.nodeUnreachable)
+        /// A remote actor's handler threw; ``ActorError/message`` carries the error's description.
+        public static let remoteFailure = Code(.remoteFailure)
+        /// A message or reply could not cross the wire: its type is not registered for remote use,
+        /// or it could not be encoded or decoded.
+        public static let notSerializable = Code(.notSerializable)
+
+        /// The code's name, as it travels in a remote failure.
+        public var name: String { value.rawValue }
+
+        /// The code named `name`, if there is one (a remote failure's code, decoded).
+        package init?(name: String) {
+            guard let value = Value(rawValue: name) else { return nil }
+            self.value = value
+        }
 
         public var description: String { value.rawValue }
     }

@@ -13,6 +13,14 @@ public struct DeadLetter: Sendable, CustomStringConvertible {
     /// Why it was not delivered.
     public let reason: String
 
+    /// Creates a dead letter (the runtime and transports do).
+    package init(recipient: String, recipientID: ActorID, messageType: String, reason: String) {
+        self.recipient = recipient
+        self.recipientID = recipientID
+        self.messageType = messageType
+        self.reason = reason
+    }
+
     public var description: String {
         "DeadLetter(\(messageType) to \(recipient): \(reason))"
     }
@@ -52,7 +60,7 @@ public final class DeadLetters: Sendable {
         total.load(ordering: .relaxed)
     }
 
-    func publish(_ deadLetter: DeadLetter) {
+    package func publish(_ deadLetter: DeadLetter) {
         total.add(1, ordering: .relaxed)
         metrics.deadLetter()
         logger.debug("dead letter", metadata: [

@@ -19,6 +19,8 @@ public class AnyReplySlot: @unchecked Sendable {
     final func succeed<V: Sendable>(_ value: V) {
         if let typed = self as? ReplySlot<V> {
             typed.complete(.success(value))
+        } else if let forwarding = self as? ForwardingReplySlot {
+            forwarding.forward(.success(value))
         } else {
             fail(ActorError(.replyTypeMismatch, "the handler replied with \(V.self), the asker expected \(expectedType)"))
         }
@@ -166,10 +168,83 @@ public struct ReplyHandle: Sendable {
         slot.succeed(value)
     }
 
+    /// The slot behind the handle, for a transport that carries the reply elsewhere.
+    package var replySlot: AnyReplySlot? { slot }
+
     /// Fails the ask with `error`, as if the handler had thrown it (without the supervision a
     /// thrown error brings). Ignored like ``succeed(_:)`` when there is no asker or it is gone.
     public func fail(_ error: any Error) {
         guard let slot, !slot.isDeferred else { return }
         slot.fail(error)
+    }
+}
+
+extension AnyReplySlot {
+    /// The reply type the asker expects (a transport decodes the reply as this type).
+    package var replyType: Any.Type { expectedType }
+
+    /// Completes the ask with `value`, which must be of ``replyType``.
+    package func deliver<V: Sendable>(_ value: V) {
+        succeed(value)
+    }
+
+    /// Fails the ask with `error`.
+    package func deliverFailure(_ error: any Error) {
+        fail(error)
+    }
+
+    /// Whether the ask already ended.
+    package var hasEnded: Bool { isComplete }
+}
+
+/// A reply slot that hands the handler's reply, of whatever type, to `forward`: how an ask that
+/// arrived over the wire gets its reply back to the wire. Completed once.
+@usableFromInline
+package final class ForwardingReplySlot: AnyReplySlot, @unchecked Sendable {
+    // Invariant: `done` is read and written only with `lock` held.
+    private let lock = SpinLock()
+    private var done = false
+    private let onReply: @Sendable (Result<any Sendable, any Error>) -> Void
+
+    /// Creates a slot that calls `onReply` with the first reply or failure.
+    package init(_ onReply: @escaping @Sendable (Result<any Sendable, any Error>) -> Void) {
+        self.onReply = onReply
+        super.init()
+    }
+
+    @usableFromInline
+    func forward(_ result: Result<any Sendable, any Error>) {
+        let first: Bool = {
+            lock.lock()
+            defer { lock.unlock() }
+            if done { return false }
+            done = true
+            return true
+        }()
+        if first { onReply(result) }
+    }
+
+    @usableFromInline @discardableResult
+    override func fail(_ error: any Error) -> Bool {
+        lock.lock()
+        let first = !done
+        done = true
+        lock.unlock()
+        if first { onReply(.failure(error)) }
+        return first
+    }
+
+    @usableFromInline
+    override var expectedType: Any.Type { Any.self }
+
+    override var isComplete: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return done
+    }
+
+    /// The asker is remote and keeps its own timeout.
+    override func attach(_ timer: ScheduledTimer) {
+        timer.cancel()
     }
 }

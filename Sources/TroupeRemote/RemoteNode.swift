@@ -1,0 +1,254 @@
+import Logging
+import TroupeCore
+import TroupeWire
+
+/// One actor system's presence on the network: it gives refs to actors on other nodes, and
+/// delivers the messages other nodes send to its own actors. Works over any `MessageTransport`
+/// (the in-memory one in tests; TCP with TLS in production).
+///
+/// A remote ref is an ordinary `ActorRef<A>`, with the same generated methods: behind it is a local
+/// proxy cell whose turn encodes each message into a `WireEnvelope` and sends it. The proxy's
+/// mailbox and the transport are both FIFO, so messages from one sender to one remote actor
+/// arrive in the order sent; delivery is at most once.
+///
+/// ```swift
+/// let node = RemoteNode(system: system, transport: transport, registry: registry)
+/// try await node.start()
+/// let counter = try node.ref(Counter.self, name: "counter/main", on: peer)
+/// try await counter.increment(by: 5)
+/// ```
+///
+/// An ask waiting for a reply from a node whose association is lost fails at once with
+/// ``ActorError/Code/nodeUnreachable``, whatever its timeout.
+public final class RemoteNode: TransportDelegate, Sendable {
+    /// The local system.
+    public let system: ActorSystem
+    /// The transport the node sends and receives on.
+    public let transport: any MessageTransport
+    /// The types allowed over the wire.
+    public let registry: RemoteRegistry
+
+    private struct Pending {
+        let peer: NodeAddress
+        let slot: AnyReplySlot
+    }
+
+    private struct ProxyKey: Hashable {
+        let peer: NodeAddress
+        let name: String
+        let type: ObjectIdentifier
+    }
+
+    private struct State {
+        var nextCorrelation: UInt64 = 0
+        var pending: [UInt64: Pending] = [:]
+        var proxies: [ProxyKey: any Sendable] = [:]
+        var refusals = RateLimiter(burst: 10, interval: .seconds(60))
+    }
+
+    private let state = Locked(State())
+    private let logger: Logger
+
+    /// Creates the node; call ``start()`` before sending or receiving.
+    public init(system: ActorSystem, transport: any MessageTransport, registry: RemoteRegistry) {
+        self.system = system
+        self.transport = transport
+        self.registry = registry
+        var logger = system.logger
+        logger[metadataKey: "remote.node"] = "\(transport.localAddress)"
+        self.logger = logger
+    }
+
+    /// This node's address.
+    public var address: NodeAddress { transport.localAddress }
+
+    /// Starts receiving.
+    public func start() async throws {
+        try await transport.start(delegate: self)
+    }
+
+    /// Closes the transport: pending asks to every peer fail, peers learn the association is lost.
+    public func close() async {
+        await transport.close()
+        failPending { _ in true }
+    }
+
+    /// A ref to the actor registered under `name` on the node at `peer`. No message is sent until
+    /// the ref is used; an actor that does not exist there fails each ask with
+    /// ``ActorError/Code/nameNotFound``. Throws ``ActorError/Code/notSerializable`` if `A` is not
+    /// registered in ``registry``.
+    public func ref<A: ActorBehavior>(_ type: A.Type, name: String, on peer: NodeAddress) throws -> ActorRef<A> where A.Message: Codable {
+        guard let typeID = registry.typeID(of: A.self) else {
+            throw ActorError(.notSerializable, "\(A.self) is not registered for remote use (RemoteRegistry.register)")
+        }
+        let key = ProxyKey(peer: peer, name: name, type: ObjectIdentifier(A.self))
+        if let existing = state.withLock({ $0.proxies[key] }) as? ActorRef<A> {
+            return existing
+        }
+        let proxy = try system.spawnRecorder(of: A.self, name: nil) { [weak self] message, reply in
+            self?.send(message, reply: reply, typeID: typeID, recipient: name, peer: peer)
+        }
+        return state.withLock { state in
+            if let raced = state.proxies[key] as? ActorRef<A> { return raced }
+            state.proxies[key] = proxy
+            return proxy
+        }
+    }
+
+    // MARK: Outbound
+
+    private func send<Message: Encodable>(
+        _ message: Message, reply: ReplyHandle, typeID: MessageTypeID, recipient: String, peer: NodeAddress
+    ) {
+        let slot = reply.replySlot
+        let payload: [UInt8]
+        do {
+            payload = try BinaryEncoder().encode(message)
+        } catch {
+            refuseOutbound(slot, ActorError(.notSerializable, "a message to \(recipient) could not be encoded", underlying: error), recipient: recipient, peer: peer, type: typeID)
+            return
+        }
+        var correlation: UInt64 = 0
+        if let slot {
+            correlation = state.withLock { state in
+                state.nextCorrelation &+= 1
+                state.pending[state.nextCorrelation] = Pending(peer: peer, slot: slot)
+                if state.pending.count > 1_024, state.pending.count.isMultiple(of: 1_024) {
+                    // Asks that timed out or were cancelled never get a reply: drop their entries.
+                    state.pending = state.pending.filter { !$0.value.slot.hasEnded }
+                }
+                return state.nextCorrelation
+            }
+        }
+        let envelope = WireEnvelope(
+            kind: slot == nil ? .tell : .ask, recipient: recipient, messageType: typeID,
+            correlationID: correlation, payload: payload)
+        do {
+            try transport.send(envelope, to: peer)
+        } catch {
+            if slot != nil { state.withLock { _ = $0.pending.removeValue(forKey: correlation) } }
+            refuseOutbound(slot, ActorError(.nodeUnreachable, "cannot send to \(recipient) on \(peer)", underlying: error), recipient: recipient, peer: peer, type: typeID)
+        }
+    }
+
+    /// A message that could not leave: its asker gets `error`, a told message goes to dead letters.
+    private func refuseOutbound(_ slot: AnyReplySlot?, _ error: ActorError, recipient: String, peer: NodeAddress, type: MessageTypeID) {
+        if let slot {
+            slot.deliverFailure(error)
+        } else {
+            system.deadLetters.publish(DeadLetter(
+                recipient: "\(recipient)@\(peer)", recipientID: ActorID(0), messageType: type.name ?? "\(type)", reason: error.message))
+        }
+    }
+
+    // MARK: Inbound
+
+    public func transport(_ transport: any MessageTransport, received envelope: WireEnvelope, from address: NodeAddress) {
+        switch envelope.kind {
+        case .tell, .ask:
+            deliverInbound(envelope, from: address)
+        case .reply, .failure:
+            guard let pending = state.withLock({ $0.pending.removeValue(forKey: envelope.correlationID) }) else {
+                return  // the ask already ended (timed out, cancelled): a late reply is dropped
+            }
+            if envelope.kind == .reply {
+                deliverReply(envelope.payload, to: pending.slot)
+            } else {
+                let failure = (try? BinaryDecoder().decode(RemoteFailure.self, from: envelope.payload))
+                pending.slot.deliverFailure(failure?.error ?? ActorError(.notSerializable, "an undecodable failure came back from \(address)"))
+            }
+        default:
+            logRefusal("envelope of unexpected kind \(envelope.kind)", from: address)
+        }
+    }
+
+    public func transport(_ transport: any MessageTransport, lostAssociationWith address: NodeAddress, error: (any Error)?) {
+        logger.debug("association lost", metadata: ["remote.peer": "\(address)"])
+        failPending { $0 == address }
+    }
+
+    private func deliverInbound(_ envelope: WireEnvelope, from address: NodeAddress) {
+        let correlation = envelope.correlationID
+        let slot: AnyReplySlot? = envelope.kind == .ask
+            ? ForwardingReplySlot { [weak self] result in self?.sendReply(result, correlation: correlation, to: address) }
+            : nil
+        guard let entry = registry.entry(for: envelope.messageType) else {
+            logRefusal("message of unregistered type \(envelope.messageType) for \(envelope.recipient)", from: address)
+            slot?.deliverFailure(ActorError(.notSerializable, "message type \(envelope.messageType) is not registered for remote use on \(self.address)"))
+            return
+        }
+        do {
+            try entry.deliver(system, envelope.recipient, envelope.payload, slot)
+        } catch {
+            if let slot {
+                slot.deliverFailure(error)
+            } else {
+                logger.debug("inbound tell not delivered", metadata: ["remote.peer": "\(address)", "actor.recipient": "\(envelope.recipient)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func sendReply(_ result: Result<any Sendable, any Error>, correlation: UInt64, to peer: NodeAddress) {
+        var envelope = WireEnvelope(kind: .reply, recipient: "", messageType: MessageTypeID(rawValue: 0), correlationID: correlation)
+        do {
+            let value = try result.get()
+            if value is Void {
+                envelope.payload = []
+            } else if let encodable = value as? any Encodable {
+                envelope.payload = try BinaryEncoder().encode(encodable)
+            } else {
+                throw ActorError(.notSerializable, "the reply (\(type(of: value))) is not Encodable")
+            }
+        } catch {
+            envelope.kind = .failure
+            envelope.payload = (try? BinaryEncoder().encode(RemoteFailure(error))) ?? []
+        }
+        do {
+            try transport.send(envelope, to: peer)
+        } catch {
+            logger.debug("reply not sent", metadata: ["remote.peer": "\(peer)", "error": "\(error)"])
+        }
+    }
+
+    /// Decodes a reply as the type the asker expects and completes its ask.
+    private func deliverReply(_ payload: [UInt8], to slot: AnyReplySlot) {
+        let type = slot.replyType
+        if type == Void.self {
+            slot.deliver(())
+            return
+        }
+        guard let decodable = type as? any (Decodable & Sendable).Type else {
+            slot.deliverFailure(ActorError(.notSerializable, "the reply type \(type) is not Decodable"))
+            return
+        }
+        func decode<T: Decodable & Sendable>(_: T.Type) {
+            do {
+                slot.deliver(try BinaryDecoder().decode(T.self, from: payload))
+            } catch {
+                slot.deliverFailure(ActorError(.notSerializable, "a reply of type \(T.self) could not be decoded", underlying: error))
+            }
+        }
+        decode(decodable)
+    }
+
+    private func failPending(where matches: (NodeAddress) -> Bool) {
+        let failed: [Pending] = state.withLock { state in
+            let failed = state.pending.filter { matches($0.value.peer) }
+            for key in failed.keys { state.pending.removeValue(forKey: key) }
+            return failed.sorted { $0.key < $1.key }.map(\.value)
+        }
+        for pending in failed {
+            pending.slot.deliverFailure(ActorError(.nodeUnreachable, "the association with \(pending.peer) was lost while the ask was pending; it may or may not have been handled"))
+        }
+    }
+
+    private func logRefusal(_ what: String, from peer: NodeAddress) {
+        let now = system.clock.now
+        let (allowed, suppressed): (Bool, Int) = state.withLock { state in
+            let allowed = state.refusals.allow(now: now)
+            return (allowed, allowed ? state.refusals.takeSuppressed() : 0)
+        }
+        guard allowed else { return }
+        logger.warning("refused inbound \(what)", metadata: ["remote.peer": "\(peer)", "remote.suppressed": "\(suppressed)"])
+    }
+}

@@ -1,0 +1,83 @@
+import TroupeCore
+import TroupeWire
+
+/// The allow-list of actor types whose messages may cross the wire.
+///
+/// A node delivers an inbound message only if its type id is registered here: a frame naming any
+/// other type is refused (its asker gets ``ActorError/Code/notSerializable``, the refusal is
+/// logged at a limited rate) and nothing is decoded, so nothing is instantiated. A node also needs
+/// an actor type registered to make refs to remote actors of that type.
+///
+/// ```swift
+/// let registry = RemoteRegistry()
+/// try registry.register(Counter.self)
+/// ```
+///
+/// A type's id is the FNV-1a hash of its declared name (by default the module-qualified name of
+/// its `Message` type, e.g. `Shop.Counter.Message`): stable across builds and machines, never the
+/// mangled name or `Hasher`. Both nodes must register the type under the same name.
+public final class RemoteRegistry: Sendable {
+    /// How a registered type's inbound messages are decoded and delivered.
+    struct Entry: Sendable {
+        let typeID: MessageTypeID
+        let actorType: String
+        /// Decodes `payload` and enqueues it at the local actor named `recipient`, with `reply` as
+        /// the reply slot of an ask.
+        let deliver: @Sendable (_ system: ActorSystem, _ recipient: String, _ payload: [UInt8], _ reply: AnyReplySlot?) throws -> Void
+    }
+
+    private struct State {
+        var byID: [UInt64: Entry] = [:]
+        var idByType: [ObjectIdentifier: MessageTypeID] = [:]
+    }
+
+    private let state = Locked(State())
+
+    /// Creates an empty registry.
+    public init() {}
+
+    /// Allows actor type `A` to be reached over the wire, under `name` (default: the
+    /// module-qualified name of `A.Message`). Registering the same type again under the same name
+    /// does nothing. Throws ``ActorError/Code/invalidSettings`` when the name is taken by another
+    /// type or its id collides with another name's.
+    public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: Codable {
+        let name = name ?? String(reflecting: A.Message.self)
+        let id = MessageTypeID(name: name)
+        let entry = Entry(typeID: id, actorType: "\(A.self)") { system, recipient, payload, reply in
+            let ref = try system.lookupNow(A.self, name: recipient)
+            let message: A.Message
+            do {
+                message = try BinaryDecoder().decode(A.Message.self, from: payload)
+            } catch {
+                throw ActorError(.notSerializable, "a message for \(recipient) (\(A.self)) could not be decoded", underlying: error)
+            }
+            ref.deliver(message, reply: reply)
+        }
+        try state.withLock { (state: inout State) throws(ActorError) in
+            if let existing = state.byID[id.rawValue] {
+                guard existing.actorType == entry.actorType, state.idByType[ObjectIdentifier(A.self)] == id else {
+                    throw ActorError(.invalidSettings, "remote type id \(id) of '\(name)' is already registered for \(existing.actorType)")
+                }
+                return
+            }
+            if let other = state.idByType[ObjectIdentifier(A.self)], other != id {
+                throw ActorError(.invalidSettings, "\(A.self) is already registered for remote use under another name")
+            }
+            state.byID[id.rawValue] = entry
+            state.idByType[ObjectIdentifier(A.self)] = id
+        }
+    }
+
+    /// Whether actor type `A` is registered.
+    public func isRegistered<A: ActorBehavior>(_ type: A.Type) -> Bool {
+        typeID(of: type) != nil
+    }
+
+    func entry(for id: MessageTypeID) -> Entry? {
+        state.withLock { $0.byID[id.rawValue] }
+    }
+
+    func typeID<A: ActorBehavior>(of type: A.Type) -> MessageTypeID? {
+        state.withLock { $0.idByType[ObjectIdentifier(A.self)] }
+    }
+}

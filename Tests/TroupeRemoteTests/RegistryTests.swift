@@ -1,0 +1,37 @@
+import Testing
+import Troupe
+@testable import TroupeRemote
+
+@Suite("Remote registry and refusal rate limit")
+struct RegistryTests {
+    @Test("a type's id comes from its declared name; registering twice is harmless; a taken name is refused")
+    func registration() throws {
+        let registry = RemoteRegistry()
+        try registry.register(Ledger.self)
+        try registry.register(Ledger.self)
+        #expect(registry.isRegistered(Ledger.self))
+        #expect(!registry.isRegistered(Secret.self))
+        let id = try #require(registry.typeID(of: Ledger.self))
+        #expect(id == MessageTypeID(name: "TroupeRemoteTests.Ledger.Message"))
+
+        let error = #expect(throws: ActorError.self) {
+            try registry.register(Secret.self, as: "TroupeRemoteTests.Ledger.Message")
+        }
+        #expect(error?.code == .invalidSettings)
+        let renamed = #expect(throws: ActorError.self) { try registry.register(Ledger.self, as: "ledger.v2") }
+        #expect(renamed?.code == .invalidSettings)
+    }
+
+    @Test("refusals are reported at most `burst` times per interval; the rest are counted")
+    func rateLimit() {
+        var limiter = RateLimiter(burst: 3, interval: .seconds(60))
+        let start = ActorInstant.zero
+        let allowed = (0..<10).map { limiter.allow(now: start + .seconds($0)) }
+        #expect(allowed == [true, true, true, false, false, false, false, false, false, false])
+        #expect(limiter.suppressed == 7)
+        let nextWindow = limiter.allow(now: start + .seconds(61))
+        #expect(nextWindow)
+        #expect(limiter.takeSuppressed() == 7)
+        #expect(limiter.suppressed == 0)
+    }
+}
