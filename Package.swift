@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "TroupeWire", targets: ["TroupeWire"]),
         .library(name: "TroupeTestKit", targets: ["TroupeTestKit"]),
         .library(name: "TroupeRemote", targets: ["TroupeRemote"]),
+        .library(name: "TroupeNIOTransport", targets: ["TroupeNIOTransport"]),
         .executable(name: "troupe-demo", targets: ["troupe-demo"]),
         .executable(name: "troupe-bench", targets: ["troupe-bench"]),
     ],
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-syntax.git", from: "603.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -61,6 +63,18 @@ let package = Package(
             name: "TroupeRemote",
             dependencies: [
                 "TroupeCore", "TroupeWire",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        // The TCP transport on swift-nio: the only target (with its tests) that compiles NIO.
+        .target(
+            name: "TroupeNIOTransport",
+            dependencies: [
+                "TroupeWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
@@ -124,6 +138,15 @@ let package = Package(
         .testTarget(
             name: "TroupeRemoteTests",
             dependencies: ["TroupeRemote", "TroupeTestKit", "Troupe"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeNIOTransportTests",
+            dependencies: [
+                "TroupeNIOTransport", "TroupeRemote", "TroupeTestKit", "Troupe",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

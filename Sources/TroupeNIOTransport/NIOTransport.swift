@@ -1,0 +1,272 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import TroupeWire
+
+/// A `MessageTransport` over TCP on swift-nio (plaintext; TLS comes next).
+///
+/// Each node listens on its address and opens one connection to each peer it sends to, lazily on
+/// the first `send`; the first frame on a connection is a hello with the sender's identity and
+/// protocol version. Envelopes to one peer go down one connection in the order `send` was called.
+/// While a connection is being made, envelopes wait in a bounded queue (a full queue makes `send`
+/// throw). A failed or closed connection is reported to the delegate as a lost association; the
+/// next `send` connects again.
+///
+/// Bad input on an inbound connection (garbage, a frame over the maximum size, a missing or
+/// wrong-version hello) closes that connection with a logged reason; other connections go on.
+public final class NIOTransport: MessageTransport, Sendable {
+    /// Settings of a transport. Every field has a documented default.
+    public struct Settings: Sendable {
+        /// The largest envelope, serialized, that may be sent or received. Default: 1 MiB.
+        public var maximumFrameSize = FrameEncoder.defaultMaximumFrameSize
+        /// How many envelopes may wait for a connection to one peer. Default: 10,000.
+        public var outboundQueueLimit = 10_000
+        /// How long a connection attempt may take. Default: 5 seconds.
+        public var connectTimeout: TimeAmount = .seconds(5)
+        /// This life of the node: a restarted node has a new incarnation. Default: random.
+        public var incarnation = UInt64.random(in: 1 ... .max)
+        /// Where the transport logs (at debug, and refusals at warning). Default: label `troupe.transport`.
+        public var logger = Logger(label: "troupe.transport")
+
+        /// Creates the default settings.
+        public init() {}
+    }
+
+    private enum Phase {
+        case idle
+        case starting
+        case started(server: any Channel, delegate: any TransportDelegate)
+        case closed
+    }
+
+    private enum Outbound {
+        case connecting([ByteBuffer])
+        case connected(any Channel)
+    }
+
+    private struct State {
+        var phase = Phase.idle
+        var address: NodeAddress
+        var outbound: [NodeAddress: Outbound] = [:]
+        var inbound: [ObjectIdentifier: any Channel] = [:]
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let group: any EventLoopGroup
+    private let allocator = ByteBufferAllocator()
+    /// The settings the transport was created with.
+    public let settings: Settings
+
+    /// A transport that will listen at `address` (port 0: any free port, known after ``start(delegate:)``),
+    /// on `group`'s event loops.
+    public init(address: NodeAddress, settings: Settings = .init(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.state = NIOLockedValueBox(State(address: address))
+        self.settings = settings
+        self.group = group
+    }
+
+    /// The address peers reach this node at (with the real port once started).
+    public var localAddress: NodeAddress {
+        state.withLockedValue { $0.address }
+    }
+
+    /// This node's identity: its address and incarnation.
+    public var identity: NodeIdentity {
+        NodeIdentity(address: localAddress, incarnation: settings.incarnation)
+    }
+
+    // MARK: Lifecycle
+
+    public func start(delegate: any TransportDelegate) async throws {
+        let address: NodeAddress = try state.withLockedValue { (state: inout State) throws(TransportError) -> NodeAddress in
+            switch state.phase {
+            case .idle: state.phase = .starting
+            case .starting, .started: throw TransportError(.alreadyStarted, "the transport at \(state.address) was already started")
+            case .closed: throw TransportError(.closed, "the transport at \(state.address) was closed")
+            }
+            return state.address
+        }
+        let maximumFrameSize = settings.maximumFrameSize
+        let server: any Channel
+        do {
+            server = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
+                            InboundConnectionHandler(transport: self),
+                        ])
+                    }
+                }
+                .bind(host: address.host, port: Int(address.port))
+                .get()
+        } catch {
+            state.withLockedValue { $0.phase = .idle }
+            if let error = error as? IOError, error.errnoCode == EADDRINUSE {
+                throw TransportError(.addressInUse, "another process listens at \(address)", underlying: error)
+            }
+            throw TransportError(.connectionFailed, "cannot listen at \(address)", underlying: error)
+        }
+        state.withLockedValue { state in
+            if let port = server.localAddress?.port {
+                state.address = NodeAddress(systemName: address.systemName, host: address.host, port: UInt16(port))
+            }
+            state.phase = .started(server: server, delegate: delegate)
+        }
+        settings.logger.debug("transport listening", metadata: ["remote.node": "\(localAddress)"])
+    }
+
+    public func close() async {
+        let (server, channels): ((any Channel)?, [any Channel]) = state.withLockedValue { state in
+            guard case .started(let server, _) = state.phase else {
+                state.phase = .closed
+                return (nil, [])
+            }
+            state.phase = .closed
+            var channels = Array(state.inbound.values)
+            for case .connected(let channel) in state.outbound.values { channels.append(channel) }
+            state.outbound = [:]
+            state.inbound = [:]
+            return (server, channels)
+        }
+        for channel in channels { try? await channel.close() }
+        try? await server?.close()
+    }
+
+    // MARK: Sending
+
+    public func send(_ envelope: WireEnvelope, to address: NodeAddress) throws {
+        let bytes = envelope.serializedBytes()
+        guard bytes.count <= settings.maximumFrameSize else {
+            throw TransportError(.frameTooLarge, "an envelope of \(bytes.count) bytes is over the maximum frame size of \(settings.maximumFrameSize)")
+        }
+        let buffer = frame(bytes, allocator: allocator)
+        let limit = settings.outboundQueueLimit
+        let connect: Bool = try state.withLockedValue { (state: inout State) throws(TransportError) -> Bool in
+            switch state.phase {
+            case .idle, .starting: throw TransportError(.notStarted, "the transport at \(state.address) has not been started")
+            case .closed: throw TransportError(.closed, "the transport at \(state.address) is closed")
+            case .started: break
+            }
+            switch state.outbound[address] {
+            case .connected(let channel):
+                // Under the lock, so that writes reach the channel in the order of the sends.
+                channel.writeAndFlush(buffer, promise: nil)
+                return false
+            case .connecting(var queue):
+                guard queue.count < limit else {
+                    throw TransportError(.unreachable, "\(limit) envelopes already wait for the connection to \(address)")
+                }
+                queue.append(buffer)
+                state.outbound[address] = .connecting(queue)
+                return false
+            case nil:
+                state.outbound[address] = .connecting([buffer])
+                return true
+            }
+        }
+        if connect { self.connect(to: address) }
+    }
+
+    private func connect(to address: NodeAddress) {
+        let maximumFrameSize = settings.maximumFrameSize
+        let hello: ByteBuffer
+        do {
+            hello = frame(try Hello(identity: identity).envelope().serializedBytes(), allocator: allocator)
+        } catch {
+            preconditionFailure("a hello always encodes: \(error)")
+        }
+        ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(settings.connectTimeout)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
+                        OutboundConnectionHandler(transport: self, peer: address),
+                    ])
+                }
+            }
+            .connect(host: address.host, port: Int(address.port))
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    let stale: Bool = state.withLockedValue { state in
+                        guard case .started = state.phase, case .connecting(let queue) = state.outbound[address] else { return true }
+                        channel.write(hello, promise: nil)
+                        for buffer in queue { channel.write(buffer, promise: nil) }
+                        channel.flush()
+                        state.outbound[address] = .connected(channel)
+                        return false
+                    }
+                    if stale { channel.close(promise: nil) }
+                case .failure(let error):
+                    let delegate: (any TransportDelegate)? = state.withLockedValue { state in
+                        guard case .started(_, let delegate) = state.phase, case .connecting = state.outbound[address] else { return nil }
+                        state.outbound[address] = nil
+                        return delegate
+                    }
+                    settings.logger.debug("connection failed", metadata: ["remote.peer": "\(address)", "error": "\(error)"])
+                    delegate?.transport(self, lostAssociationWith: address, error: TransportError(.connectionFailed, "cannot connect to \(address)", underlying: error))
+                }
+            }
+    }
+
+    // MARK: Events from the connections
+
+    func inboundOpened(_ channel: any Channel) {
+        let refused: Bool = state.withLockedValue { state in
+            guard case .started = state.phase else { return true }
+            state.inbound[ObjectIdentifier(channel)] = channel
+            return false
+        }
+        if refused { channel.close(promise: nil) }
+    }
+
+    func deliver(_ envelope: WireEnvelope, from address: NodeAddress) {
+        guard let delegate = currentDelegate else { return }
+        delegate.transport(self, received: envelope, from: address)
+    }
+
+    func inboundClosed(_ channel: any Channel, peer: NodeAddress?) {
+        let delegate: (any TransportDelegate)? = state.withLockedValue { state in
+            state.inbound[ObjectIdentifier(channel)] = nil
+            guard case .started(_, let delegate) = state.phase, let peer else { return nil }
+            // With a connection of our own to the peer, that one reports the loss when it closes.
+            if case .connected = state.outbound[peer] { return nil }
+            return delegate
+        }
+        if let delegate, let peer { delegate.transport(self, lostAssociationWith: peer, error: nil) }
+    }
+
+    func outboundClosed(_ channel: any Channel, peer: NodeAddress, error: (any Error)?) {
+        let delegate: (any TransportDelegate)? = state.withLockedValue { state in
+            guard case .connected(let current) = state.outbound[peer], current === channel else { return nil }
+            state.outbound[peer] = nil
+            guard case .started(_, let delegate) = state.phase else { return nil }
+            return delegate
+        }
+        delegate?.transport(self, lostAssociationWith: peer, error: error)
+    }
+
+    /// Closes an inbound connection that sent something this node does not accept.
+    func refuse(_ channel: any Channel, reason: String) {
+        settings.logger.warning("closing connection", metadata: ["remote.node": "\(localAddress)", "remote.reason": "\(reason)"])
+        channel.close(promise: nil)
+    }
+
+    private var currentDelegate: (any TransportDelegate)? {
+        state.withLockedValue { state in
+            guard case .started(_, let delegate) = state.phase else { return nil }
+            return delegate
+        }
+    }
+}

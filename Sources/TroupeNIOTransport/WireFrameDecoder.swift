@@ -1,0 +1,39 @@
+import NIOCore
+import TroupeWire
+
+/// Splits the inbound byte stream into length-prefixed frames (see `FrameEncoder`) and decodes each
+/// into a `WireEnvelope`. A length over the maximum (including 2^32-1) is refused as soon as its
+/// four bytes arrive, before any of the frame is buffered; a bad frame is an error that closes the
+/// connection (the stream cannot be resynchronised).
+struct WireFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = WireEnvelope
+
+    let maximumFrameSize: Int
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+        guard UInt64(length) <= UInt64(maximumFrameSize) else {
+            throw WireError(.frameTooLarge, "frame announces \(length) bytes; the maximum frame size is \(maximumFrameSize)")
+        }
+        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        guard let bytes = buffer.readBytes(length: Int(length)) else { return .needMoreData }
+        let envelope = try WireEnvelope(serializedBytes: bytes)
+        context.fireChannelRead(wrapInboundOut(envelope))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        // A partial frame at the end of the stream is dropped with the connection.
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}
+
+/// Frames `bytes` (a serialized envelope) with its 4-byte big-endian length.
+func frame(_ bytes: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
+    var buffer = allocator.buffer(capacity: 4 + bytes.count)
+    buffer.writeInteger(UInt32(bytes.count))
+    buffer.writeBytes(bytes)
+    return buffer
+}
