@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "TroupeNIOTransport", targets: ["TroupeNIOTransport"]),
         .executable(name: "troupe-demo", targets: ["troupe-demo"]),
         .executable(name: "troupe-bench", targets: ["troupe-bench"]),
+        .executable(name: "troupe-fuzz-wire", targets: ["troupe-fuzz-wire"]),
+        .executable(name: "troupe-remote-bench", targets: ["troupe-remote-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
@@ -98,6 +100,22 @@ let package = Package(
         .executableTarget(
             name: "troupe-demo",
             dependencies: ["Troupe"],
+            swiftSettings: strictConcurrency
+        ),
+        // The libFuzzer target for the wire decoders; depends on TroupeWire alone (no macros, whose
+        // plugin's `main` would clash with libFuzzer's). See its main.swift for the build flags.
+        .executableTarget(
+            name: "troupe-fuzz-wire",
+            dependencies: ["TroupeWire"],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(
+            name: "troupe-remote-bench",
+            dependencies: [
+                "Troupe", "TroupeRemote", "TroupeNIOTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictConcurrency
         ),
         .target(name: "CTroupeBench"),

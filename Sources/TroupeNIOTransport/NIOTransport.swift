@@ -14,8 +14,9 @@ import TroupeWire
 /// Each node listens on its address and opens one connection to each peer it sends to, lazily on
 /// the first `send`; the first frame on a connection is a hello with the sender's identity and
 /// protocol version. Envelopes to one peer go down one connection in the order `send` was called.
-/// While a connection is being made, envelopes wait in a bounded queue (a full queue makes `send`
-/// throw). A failed or closed connection is reported to the delegate as a lost association; the
+/// Envelopes wait in a bounded outbox per peer (a full one makes `send` throw) until the event loop
+/// writes them, all that have gathered at once with one flush: one system call per batch, not per
+/// envelope. A failed or closed connection is reported to the delegate as a lost association; the
 /// next `send` connects again.
 ///
 /// Bad input on an inbound connection (garbage, a frame over the maximum size, a missing or
@@ -46,8 +47,10 @@ public final class NIOTransport: MessageTransport, Sendable {
     }
 
     private enum Outbound {
+        /// Frames waiting for the connection.
         case connecting([ByteBuffer])
-        case connected(any Channel)
+        /// Frames waiting for the event loop, which writes them all and flushes once per batch.
+        case connected(any Channel, outbox: [ByteBuffer], drainScheduled: Bool)
     }
 
     private struct State {
@@ -132,7 +135,7 @@ public final class NIOTransport: MessageTransport, Sendable {
             }
             state.phase = .closed
             var channels = Array(state.inbound.values)
-            for case .connected(let channel) in state.outbound.values { channels.append(channel) }
+            for case .connected(let channel, _, _) in state.outbound.values { channels.append(channel) }
             state.outbound = [:]
             state.inbound = [:]
             return (server, channels)
@@ -150,30 +153,50 @@ public final class NIOTransport: MessageTransport, Sendable {
         }
         let buffer = frame(bytes, allocator: allocator)
         let limit = settings.outboundQueueLimit
-        let connect: Bool = try state.withLockedValue { (state: inout State) throws(TransportError) -> Bool in
+        enum Next { case nothing, connect, drain(any Channel) }
+        let next: Next = try state.withLockedValue { (state: inout State) throws(TransportError) -> Next in
             switch state.phase {
             case .idle, .starting: throw TransportError(.notStarted, "the transport at \(state.address) has not been started")
             case .closed: throw TransportError(.closed, "the transport at \(state.address) is closed")
             case .started: break
             }
             switch state.outbound[address] {
-            case .connected(let channel):
-                // Under the lock, so that writes reach the channel in the order of the sends.
-                channel.writeAndFlush(buffer, promise: nil)
-                return false
+            case .connected(let channel, var outbox, let drainScheduled):
+                guard outbox.count < limit else {
+                    throw TransportError(.unreachable, "\(limit) envelopes already wait to be written to \(address)")
+                }
+                outbox.append(buffer)
+                state.outbound[address] = .connected(channel, outbox: outbox, drainScheduled: true)
+                return drainScheduled ? .nothing : .drain(channel)
             case .connecting(var queue):
                 guard queue.count < limit else {
                     throw TransportError(.unreachable, "\(limit) envelopes already wait for the connection to \(address)")
                 }
                 queue.append(buffer)
                 state.outbound[address] = .connecting(queue)
-                return false
+                return .nothing
             case nil:
                 state.outbound[address] = .connecting([buffer])
-                return true
+                return .connect
             }
         }
-        if connect { self.connect(to: address) }
+        switch next {
+        case .nothing: break
+        case .connect: connect(to: address)
+        case .drain(let channel): channel.eventLoop.execute { [self] in drainOutbox(of: channel, to: address) }
+        }
+    }
+
+    /// On the channel's event loop: writes every frame gathered for `address`, then flushes once.
+    private func drainOutbox(of channel: any Channel, to address: NodeAddress) {
+        let frames: [ByteBuffer] = state.withLockedValue { state in
+            guard case .connected(let current, let outbox, _) = state.outbound[address], current === channel else { return [] }
+            state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
+            return outbox
+        }
+        guard !frames.isEmpty else { return }
+        for frame in frames { channel.write(frame, promise: nil) }
+        channel.flush()
     }
 
     private func connect(to address: NodeAddress) {
@@ -201,10 +224,11 @@ public final class NIOTransport: MessageTransport, Sendable {
                 case .success(let channel):
                     let stale: Bool = state.withLockedValue { state in
                         guard case .started = state.phase, case .connecting(let queue) = state.outbound[address] else { return true }
+                        // On the channel's event loop, before any drain can run: the hello goes first.
                         channel.write(hello, promise: nil)
                         for buffer in queue { channel.write(buffer, promise: nil) }
                         channel.flush()
-                        state.outbound[address] = .connected(channel)
+                        state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
                         return false
                     }
                     if stale { channel.close(promise: nil) }
@@ -249,7 +273,7 @@ public final class NIOTransport: MessageTransport, Sendable {
 
     func outboundClosed(_ channel: any Channel, peer: NodeAddress, error: (any Error)?) {
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
-            guard case .connected(let current) = state.outbound[peer], current === channel else { return nil }
+            guard case .connected(let current, _, _) = state.outbound[peer], current === channel else { return nil }
             state.outbound[peer] = nil
             guard case .started(_, let delegate) = state.phase else { return nil }
             return delegate

@@ -1,0 +1,105 @@
+// Remote benchmark: two nodes on 127.0.0.1 (in one process), plaintext TCP, against raw swift-nio
+// request-reply of the same frame size measured in the same run. Prints one JSON row per scenario
+// (medians of --runs, default 3). TLS rows come with the TLS transport.
+//
+//   swift run -c release --scratch-path .build-release troupe-remote-bench [--runs N] [--scale F]
+import Troupe
+import TroupeNIOTransport
+import TroupeRemote
+
+@Actor
+struct BenchEcho {
+    var received = 0
+    @Handler func echo(_ value: Int) -> Int { value }
+    @Handler mutating func tally(_ value: Int) { received += 1 }
+    @Handler func told() -> Int { received }
+}
+
+extension BenchEcho.Message: Codable {}
+
+func option(_ name: String, default value: Double) -> Double {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Double(arguments[index + 1]) else { return value }
+    return parsed
+}
+
+let runs = Int(option("--runs", default: 3))
+let scale = option("--scale", default: 1)
+
+func median(_ values: [Double]) -> Double {
+    values.sorted()[values.count / 2]
+}
+
+func makeNode(_ name: String) async throws -> RemoteNode {
+    var settings = ActorSystemSettings()
+    settings.metricsInterval = nil
+    settings.askTimeout = .seconds(60)
+    let system = ActorSystem(name: name, settings: settings)
+    let registry = RemoteRegistry()
+    try registry.register(BenchEcho.self)
+    let node = RemoteNode(
+        system: system, transport: NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0)), registry: registry)
+    try await node.start()
+    return node
+}
+
+/// The frame size of one ask: what the raw echo sends.
+let askFrameSize: Int = {
+    let payload = (try? BinaryEncoder().encode(BenchEcho.Message.echo(12345))) ?? []
+    let envelope = WireEnvelope(kind: .ask, recipient: "echo", messageType: MessageTypeID(name: "BenchEcho.Message"), correlationID: 12345, payload: payload)
+    return 4 + envelope.serializedBytes().count
+}()
+
+func row(_ scenario: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int) {
+    print("{\"scenario\": \"\(scenario)\", \"transport\": \"tcp\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(Int(baseline)), \"ratio\": \((troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
+}
+
+let a = try await makeNode("a")
+let b = try await makeNode("b")
+try b.system.spawn(BenchEcho(), name: "echo")
+let echo = try a.ref(BenchEcho.self, name: "echo", on: b.address)
+_ = try await echo.echo(1)  // connect both ways
+
+let sequentialCount = Int(20_000 * scale)
+let concurrentCount = Int(200_000 * scale)
+let tellCount = Int(500_000 * scale)
+
+var rawSequential: [Double] = []
+var askSequential: [Double] = []
+var rawConcurrent: [Double] = []
+var askConcurrent: [Double] = []
+var tells: [Double] = []
+for _ in 0..<runs {
+    rawSequential.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 1, roundTrips: sequentialCount))
+    var start = ContinuousClock.now
+    for value in 0..<sequentialCount { _ = try await echo.echo(value) }
+    askSequential.append(Double(sequentialCount) / seconds(ContinuousClock.now - start))
+
+    rawConcurrent.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 100, roundTrips: concurrentCount))
+    start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for asker in 0..<100 {
+            group.addTask {
+                for value in 0..<(concurrentCount / 100) { _ = try await echo.echo(asker &+ value) }
+            }
+        }
+        try await group.waitForAll()
+    }
+    askConcurrent.append(Double(concurrentCount) / seconds(ContinuousClock.now - start))
+
+    let before = try await echo.told()
+    start = ContinuousClock.now
+    for value in 0..<tellCount { echo.tell(.tally(value)) }
+    let after = try await echo.told()
+    tells.append(Double(tellCount) / seconds(ContinuousClock.now - start))
+    precondition(after - before == tellCount, "tell: \(after - before) of \(tellCount) arrived")
+}
+
+row("ask-sequential", median(askSequential), baseline: median(rawSequential), baselineName: "raw_nio_echo", count: sequentialCount)
+row("ask-concurrent-100", median(askConcurrent), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: concurrentCount)
+row("tell", median(tells), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: tellCount)
+
+await a.close()
+await b.close()
+try await a.system.shutdown()
+try await b.system.shutdown()
