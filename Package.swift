@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-syntax.git", from: "603.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(
@@ -69,7 +72,8 @@ let package = Package(
             ],
             swiftSettings: strictConcurrency
         ),
-        // The TCP transport on swift-nio: the only target (with its tests) that compiles NIO.
+        // The TCP+TLS transport on swift-nio: the only target (with its tests and the remote
+        // benchmark) that compiles NIO and BoringSSL.
         .target(
             name: "TroupeNIOTransport",
             dependencies: [
@@ -77,6 +81,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
@@ -164,6 +172,7 @@ let package = Package(
                 "TroupeNIOTransport", "TroupeRemote", "TroupeTestKit", "Troupe",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictConcurrency
         ),

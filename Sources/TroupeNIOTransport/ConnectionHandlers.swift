@@ -1,5 +1,7 @@
 import Logging
 import NIOCore
+import NIOSSL
+import NIOTLS
 import TroupeWire
 
 /// The receiving end of a connection another node opened: checks its hello, then hands every
@@ -24,6 +26,13 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         guard let peer else {
             do {
                 let hello = try Hello(from: envelope)
+                if transport.security.isTLS {
+                    let name = peerCommonName(context)
+                    guard name == hello.identity.address.systemName else {
+                        transport.refuse(context.channel, reason: "the hello names node '\(hello.identity.address.systemName)', its certificate names '\(name ?? "nothing")'")
+                        return
+                    }
+                }
                 self.peer = hello.identity
             } catch {
                 transport.refuse(context.channel, reason: "\(error)")
@@ -43,17 +52,36 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     }
 }
 
-/// The sending end of a connection this node opened: nothing is expected back on it; its closing
-/// ends the association.
+/// The sending end of a connection this node opened: with TLS, it checks that the peer's
+/// certificate names the node it meant to reach before anything is sent; nothing is expected back
+/// on it; its closing ends the association.
 final class OutboundConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WireEnvelope
 
     private let transport: NIOTransport
     private let peer: NodeAddress
+    private let verifiesPeer: Bool
+    private var established = false
 
-    init(transport: NIOTransport, peer: NodeAddress) {
+    init(transport: NIOTransport, peer: NodeAddress, verifiesPeer: Bool) {
         self.transport = transport
         self.peer = peer
+        self.verifiesPeer = verifiesPeer
+        self.established = !verifiesPeer
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if verifiesPeer, let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            let name = peerCommonName(context)
+            if name == peer.systemName {
+                established = true
+                transport.established(context.channel, to: peer)
+            } else {
+                transport.connectFailed(to: peer, TransportError(.protocolViolation, "the node at \(peer.host):\(peer.port) presented a certificate for '\(name ?? "nothing")', not '\(peer.systemName)'"))
+                context.close(promise: nil)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -61,12 +89,27 @@ final class OutboundConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        transport.outboundClosed(context.channel, peer: peer, error: nil)
+        if established {
+            transport.outboundClosed(context.channel, peer: peer, error: nil)
+        } else {
+            transport.connectFailed(to: peer, TransportError(.connectionFailed, "the connection to \(peer) closed during the TLS handshake"))
+        }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        transport.outboundClosed(context.channel, peer: peer, error: error)
+        if established {
+            transport.outboundClosed(context.channel, peer: peer, error: error)
+        } else {
+            transport.connectFailed(to: peer, TransportError(.connectionFailed, "the TLS handshake with \(peer) failed", underlying: error))
+        }
         context.close(promise: nil)
     }
+}
+
+/// The common name of the TLS peer's certificate on this channel, if any.
+func peerCommonName(_ context: ChannelHandlerContext) -> String? {
+    guard let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self),
+          let certificate = handler.peerCertificate else { return nil }
+    return commonName(of: certificate)
 }

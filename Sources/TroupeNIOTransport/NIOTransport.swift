@@ -7,9 +7,15 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import TroupeWire
 
-/// A `MessageTransport` over TCP on swift-nio (plaintext; TLS comes next).
+/// A `MessageTransport` over TCP on swift-nio, with mutual TLS 1.3 or (explicitly) plaintext.
+///
+/// With TLS, both sides present certificates that must chain to the other's trust roots, and a
+/// certificate's common name must be the node's system name: an inbound hello claiming another
+/// name, or an outbound peer whose certificate names another node, is refused (nothing is sent to
+/// a peer before its certificate has been checked).
 ///
 /// Each node listens on its address and opens one connection to each peer it sends to, lazily on
 /// the first `send`; the first frame on a connection is a hello with the sender's identity and
@@ -42,7 +48,7 @@ public final class NIOTransport: MessageTransport, Sendable {
     private enum Phase {
         case idle
         case starting
-        case started(server: any Channel, delegate: any TransportDelegate)
+        case started(server: any Channel, delegate: any TransportDelegate, tls: TLSContexts?)
         case closed
     }
 
@@ -60,7 +66,15 @@ public final class NIOTransport: MessageTransport, Sendable {
         var inbound: [ObjectIdentifier: any Channel] = [:]
     }
 
+    /// The TLS contexts, made once at start.
+    struct TLSContexts: Sendable {
+        let server: NIOSSLContext
+        let client: NIOSSLContext
+    }
+
     private let state: NIOLockedValueBox<State>
+    /// How connections are protected.
+    public let security: TransportSecurity
     private let group: any EventLoopGroup
     private let allocator = ByteBufferAllocator()
     /// The settings the transport was created with.
@@ -68,8 +82,12 @@ public final class NIOTransport: MessageTransport, Sendable {
 
     /// A transport that will listen at `address` (port 0: any free port, known after ``start(delegate:)``),
     /// on `group`'s event loops.
-    public init(address: NodeAddress, settings: Settings = .init(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        address: NodeAddress, security: TransportSecurity, settings: Settings = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.state = NIOLockedValueBox(State(address: address))
+        self.security = security
         self.settings = settings
         self.group = group
     }
@@ -96,6 +114,19 @@ public final class NIOTransport: MessageTransport, Sendable {
             return state.address
         }
         let maximumFrameSize = settings.maximumFrameSize
+        let tls: TLSContexts?
+        do {
+            if case .mutualTLS(let identity) = security.mode {
+                tls = TLSContexts(
+                    server: try NIOSSLContext(configuration: identity.serverConfiguration()),
+                    client: try NIOSSLContext(configuration: identity.clientConfiguration()))
+            } else {
+                tls = nil
+            }
+        } catch {
+            state.withLockedValue { $0.phase = .idle }
+            throw TransportError(.connectionFailed, "the TLS credentials are unusable", underlying: error)
+        }
         let server: any Channel
         do {
             server = try await ServerBootstrap(group: group)
@@ -103,6 +134,7 @@ public final class NIOTransport: MessageTransport, Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.server)) }
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
                             InboundConnectionHandler(transport: self),
@@ -122,14 +154,14 @@ public final class NIOTransport: MessageTransport, Sendable {
             if let port = server.localAddress?.port {
                 state.address = NodeAddress(systemName: address.systemName, host: address.host, port: UInt16(port))
             }
-            state.phase = .started(server: server, delegate: delegate)
+            state.phase = .started(server: server, delegate: delegate, tls: tls)
         }
         settings.logger.debug("transport listening", metadata: ["remote.node": "\(localAddress)"])
     }
 
     public func close() async {
         let (server, channels): ((any Channel)?, [any Channel]) = state.withLockedValue { state in
-            guard case .started(let server, _) = state.phase else {
+            guard case .started(let server, _, _) = state.phase else {
                 state.phase = .closed
                 return (nil, [])
             }
@@ -201,20 +233,21 @@ public final class NIOTransport: MessageTransport, Sendable {
 
     private func connect(to address: NodeAddress) {
         let maximumFrameSize = settings.maximumFrameSize
-        let hello: ByteBuffer
-        do {
-            hello = frame(try Hello(identity: identity).envelope().serializedBytes(), allocator: allocator)
-        } catch {
-            preconditionFailure("a hello always encodes: \(error)")
+        let tls: TLSContexts? = state.withLockedValue { state in
+            if case .started(_, _, let tls) = state.phase { return tls }
+            return nil
         }
         ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(settings.connectTimeout)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls.client, serverHostname: nil))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
-                        OutboundConnectionHandler(transport: self, peer: address),
+                        OutboundConnectionHandler(transport: self, peer: address, verifiesPeer: tls != nil),
                     ])
                 }
             }
@@ -222,26 +255,44 @@ public final class NIOTransport: MessageTransport, Sendable {
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
-                    let stale: Bool = state.withLockedValue { state in
-                        guard case .started = state.phase, case .connecting(let queue) = state.outbound[address] else { return true }
-                        // On the channel's event loop, before any drain can run: the hello goes first.
-                        channel.write(hello, promise: nil)
-                        for buffer in queue { channel.write(buffer, promise: nil) }
-                        channel.flush()
-                        state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
-                        return false
-                    }
-                    if stale { channel.close(promise: nil) }
+                    // With TLS, the handler calls `established` once the peer's certificate checked out.
+                    if tls == nil { established(channel, to: address) }
                 case .failure(let error):
-                    let delegate: (any TransportDelegate)? = state.withLockedValue { state in
-                        guard case .started(_, let delegate) = state.phase, case .connecting = state.outbound[address] else { return nil }
-                        state.outbound[address] = nil
-                        return delegate
-                    }
-                    settings.logger.debug("connection failed", metadata: ["remote.peer": "\(address)", "error": "\(error)"])
-                    delegate?.transport(self, lostAssociationWith: address, error: TransportError(.connectionFailed, "cannot connect to \(address)", underlying: error))
+                    connectFailed(to: address, TransportError(.connectionFailed, "cannot connect to \(address)", underlying: error))
                 }
             }
+    }
+
+    /// The connection to `address` is usable (and, with TLS, its peer verified): on the channel's
+    /// event loop, send the hello and everything queued, then take sends directly.
+    func established(_ channel: any Channel, to address: NodeAddress) {
+        let hello: ByteBuffer
+        do {
+            hello = frame(try Hello(identity: identity).envelope().serializedBytes(), allocator: allocator)
+        } catch {
+            preconditionFailure("a hello always encodes: \(error)")
+        }
+        let stale: Bool = state.withLockedValue { state in
+            guard case .started = state.phase, case .connecting(let queue) = state.outbound[address] else { return true }
+            // On the channel's event loop, before any drain can run: the hello goes first.
+            channel.write(hello, promise: nil)
+            for buffer in queue { channel.write(buffer, promise: nil) }
+            channel.flush()
+            state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
+            return false
+        }
+        if stale { channel.close(promise: nil) }
+    }
+
+    /// Connecting to `address` failed (or its peer was refused): drop what waited, report the loss.
+    func connectFailed(to address: NodeAddress, _ error: TransportError) {
+        let delegate: (any TransportDelegate)? = state.withLockedValue { state in
+            guard case .started(_, let delegate, _) = state.phase, case .connecting = state.outbound[address] else { return nil }
+            state.outbound[address] = nil
+            return delegate
+        }
+        settings.logger.debug("connection failed", metadata: ["remote.peer": "\(address)", "error": "\(error)"])
+        delegate?.transport(self, lostAssociationWith: address, error: error)
     }
 
     // MARK: Events from the connections
@@ -263,7 +314,7 @@ public final class NIOTransport: MessageTransport, Sendable {
     func inboundClosed(_ channel: any Channel, peer: NodeAddress?) {
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
             state.inbound[ObjectIdentifier(channel)] = nil
-            guard case .started(_, let delegate) = state.phase, let peer else { return nil }
+            guard case .started(_, let delegate, _) = state.phase, let peer else { return nil }
             // With a connection of our own to the peer, that one reports the loss when it closes.
             if case .connected = state.outbound[peer] { return nil }
             return delegate
@@ -275,7 +326,7 @@ public final class NIOTransport: MessageTransport, Sendable {
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
             guard case .connected(let current, _, _) = state.outbound[peer], current === channel else { return nil }
             state.outbound[peer] = nil
-            guard case .started(_, let delegate) = state.phase else { return nil }
+            guard case .started(_, let delegate, _) = state.phase else { return nil }
             return delegate
         }
         delegate?.transport(self, lostAssociationWith: peer, error: error)
@@ -289,7 +340,7 @@ public final class NIOTransport: MessageTransport, Sendable {
 
     private var currentDelegate: (any TransportDelegate)? {
         state.withLockedValue { state in
-            guard case .started(_, let delegate) = state.phase else { return nil }
+            guard case .started(_, let delegate, _) = state.phase else { return nil }
             return delegate
         }
     }

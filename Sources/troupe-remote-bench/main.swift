@@ -1,6 +1,6 @@
-// Remote benchmark: two nodes on 127.0.0.1 (in one process), plaintext TCP, against raw swift-nio
-// request-reply of the same frame size measured in the same run. Prints one JSON row per scenario
-// (medians of --runs, default 3). TLS rows come with the TLS transport.
+// Remote benchmark: two nodes on 127.0.0.1 (in one process), over mutual TLS and over plaintext
+// TCP, against raw swift-nio plaintext request-reply of the same frame size measured in the same
+// run. Prints one JSON row per scenario and transport (medians of --runs, default 3).
 //
 //   swift run -c release --scratch-path .build-release troupe-remote-bench [--runs N] [--scale F]
 import Troupe
@@ -30,7 +30,7 @@ func median(_ values: [Double]) -> Double {
     values.sorted()[values.count / 2]
 }
 
-func makeNode(_ name: String) async throws -> RemoteNode {
+func makeNode(_ name: String, security: TransportSecurity) async throws -> RemoteNode {
     var settings = ActorSystemSettings()
     settings.metricsInterval = nil
     settings.askTimeout = .seconds(60)
@@ -38,7 +38,7 @@ func makeNode(_ name: String) async throws -> RemoteNode {
     let registry = RemoteRegistry()
     try registry.register(BenchEcho.self)
     let node = RemoteNode(
-        system: system, transport: NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0)), registry: registry)
+        system: system, transport: NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0), security: security), registry: registry)
     try await node.start()
     return node
 }
@@ -50,32 +50,27 @@ let askFrameSize: Int = {
     return 4 + envelope.serializedBytes().count
 }()
 
-func row(_ scenario: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int) {
-    print("{\"scenario\": \"\(scenario)\", \"transport\": \"tcp\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(Int(baseline)), \"ratio\": \((troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
+func row(_ scenario: String, _ transport: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int) {
+    print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(Int(baseline)), \"ratio\": \((troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
 }
-
-let a = try await makeNode("a")
-let b = try await makeNode("b")
-try b.system.spawn(BenchEcho(), name: "echo")
-let echo = try a.ref(BenchEcho.self, name: "echo", on: b.address)
-_ = try await echo.echo(1)  // connect both ways
 
 let sequentialCount = Int(20_000 * scale)
 let concurrentCount = Int(200_000 * scale)
 let tellCount = Int(500_000 * scale)
+let authority = try DevelopmentCertificateAuthority()
 
-var rawSequential: [Double] = []
-var askSequential: [Double] = []
-var rawConcurrent: [Double] = []
-var askConcurrent: [Double] = []
-var tells: [Double] = []
-for _ in 0..<runs {
-    rawSequential.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 1, roundTrips: sequentialCount))
+/// Runs the three scenarios between two fresh nodes; returns (sequential, concurrent, tell) rates.
+func measure(_ security: (String) throws -> TransportSecurity) async throws -> (Double, Double, Double) {
+    let a = try await makeNode("a", security: try security("a"))
+    let b = try await makeNode("b", security: try security("b"))
+    try b.system.spawn(BenchEcho(), name: "echo")
+    let echo = try a.ref(BenchEcho.self, name: "echo", on: b.address)
+    _ = try await echo.echo(1)  // connect both ways
+
     var start = ContinuousClock.now
     for value in 0..<sequentialCount { _ = try await echo.echo(value) }
-    askSequential.append(Double(sequentialCount) / seconds(ContinuousClock.now - start))
+    let sequential = Double(sequentialCount) / seconds(ContinuousClock.now - start)
 
-    rawConcurrent.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 100, roundTrips: concurrentCount))
     start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for asker in 0..<100 {
@@ -85,21 +80,35 @@ for _ in 0..<runs {
         }
         try await group.waitForAll()
     }
-    askConcurrent.append(Double(concurrentCount) / seconds(ContinuousClock.now - start))
+    let concurrent = Double(concurrentCount) / seconds(ContinuousClock.now - start)
 
     let before = try await echo.told()
     start = ContinuousClock.now
     for value in 0..<tellCount { echo.tell(.tally(value)) }
     let after = try await echo.told()
-    tells.append(Double(tellCount) / seconds(ContinuousClock.now - start))
+    let tell = Double(tellCount) / seconds(ContinuousClock.now - start)
     precondition(after - before == tellCount, "tell: \(after - before) of \(tellCount) arrived")
+
+    await a.close()
+    await b.close()
+    try await a.system.shutdown()
+    try await b.system.shutdown()
+    return (sequential, concurrent, tell)
 }
 
-row("ask-sequential", median(askSequential), baseline: median(rawSequential), baselineName: "raw_nio_echo", count: sequentialCount)
-row("ask-concurrent-100", median(askConcurrent), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: concurrentCount)
-row("tell", median(tells), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: tellCount)
+var rawSequential: [Double] = []
+var rawConcurrent: [Double] = []
+var results: [String: [(Double, Double, Double)]] = [:]
+for _ in 0..<runs {
+    rawSequential.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 1, roundTrips: sequentialCount))
+    rawConcurrent.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 100, roundTrips: concurrentCount))
+    results["tls", default: []].append(try await measure { .mutualTLS(try authority.issue(nodeName: $0)) })
+    results["plaintext", default: []].append(try await measure { _ in .plaintext })
+}
 
-await a.close()
-await b.close()
-try await a.system.shutdown()
-try await b.system.shutdown()
+for transport in ["tls", "plaintext"] {
+    let samples = results[transport] ?? []
+    row("ask-sequential", transport, median(samples.map(\.0)), baseline: median(rawSequential), baselineName: "raw_nio_echo", count: sequentialCount)
+    row("ask-concurrent-100", transport, median(samples.map(\.1)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: concurrentCount)
+    row("tell", transport, median(samples.map(\.2)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: tellCount)
+}

@@ -10,14 +10,14 @@ struct Listener {
     let recorder = TransportRecorder()
 
     static func start() async throws -> Listener {
-        let listener = Listener(transport: NIOTransport(address: NodeAddress(systemName: "target", host: "127.0.0.1", port: 0)))
+        let listener = Listener(transport: NIOTransport(address: NodeAddress(systemName: "target", host: "127.0.0.1", port: 0), security: .plaintext))
         try await listener.transport.start(delegate: listener.recorder)
         return listener
     }
 
     /// A well-behaved peer still gets an envelope through.
     func expectStillServing(_ sequence: UInt64) async throws {
-        let peer = NIOTransport(address: NodeAddress(systemName: "good", host: "127.0.0.1", port: 0))
+        let peer = NIOTransport(address: NodeAddress(systemName: "good", host: "127.0.0.1", port: 0), security: .plaintext)
         try await peer.start(delegate: TransportRecorder())
         let envelope = WireEnvelope(kind: .tell, recipient: "x", messageType: MessageTypeID(name: "Ping"), correlationID: sequence)
         try peer.send(envelope, to: transport.localAddress)

@@ -20,7 +20,10 @@ struct Echo {
 
 extension Echo.Message: Codable {}
 
-/// A system with a remote node on a loopback TCP transport.
+/// The authority that signs every test node's certificate.
+let testAuthority = try! DevelopmentCertificateAuthority()
+
+/// A system with a remote node on a loopback TCP transport with mutual TLS.
 func makeTCPNode(_ name: String) async throws -> RemoteNode {
     var settings = ActorSystemSettings()
     settings.metricsInterval = nil
@@ -28,13 +31,16 @@ func makeTCPNode(_ name: String) async throws -> RemoteNode {
     let registry = RemoteRegistry()
     try registry.register(Echo.self)
     let node = RemoteNode(
-        system: system, transport: NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0)),
+        system: system,
+        transport: NIOTransport(
+            address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0),
+            security: .mutualTLS(try testAuthority.issue(nodeName: name))),
         registry: registry)
     try await node.start()
     return node
 }
 
-@Suite("Remote refs over TCP", .timeLimit(.minutes(1)))
+@Suite("Remote refs over TCP with mutual TLS", .timeLimit(.minutes(1)))
 struct RemoteOverTCPTests {
     @Test("generated methods work across two systems over loopback TCP; tells keep their order")
     func roundTrip() async throws {

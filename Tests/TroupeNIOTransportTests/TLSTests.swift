@@ -1,0 +1,120 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Testing
+import TroupeNIOTransport
+import TroupeTestKit
+
+/// A started TLS transport named `name` with credentials from `authority` (or `identity`).
+func startTLS(_ name: String, identity: TLSIdentity) async throws -> (NIOTransport, TransportRecorder) {
+    let transport = NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0), security: .mutualTLS(identity))
+    let recorder = TransportRecorder()
+    try await transport.start(delegate: recorder)
+    return (transport, recorder)
+}
+
+/// An envelope to send.
+func ping(_ sequence: UInt64) -> WireEnvelope {
+    WireEnvelope(kind: .tell, recipient: "x", messageType: MessageTypeID(name: "Ping"), correlationID: sequence)
+}
+
+/// Sends from `sender` to `receiver` and expects the association to be refused (lost), with
+/// nothing delivered to `receiver`. Returns the loss the sender saw.
+@discardableResult
+func expectRefused(from sender: (NIOTransport, TransportRecorder), to receiver: (NIOTransport, TransportRecorder)) async throws -> TransportRecorder.LostAssociation {
+    try sender.0.send(ping(1), to: receiver.0.localAddress)
+    let lost = try await sender.1.waitForLostAssociation(with: receiver.0.localAddress)
+    #expect(receiver.1.events.received.isEmpty)
+    return lost
+}
+
+@Suite("NIO transport: mutual TLS refuses what it must", .timeLimit(.minutes(1)))
+struct TLSTests {
+    let authority: DevelopmentCertificateAuthority
+
+    init() throws {
+        authority = try DevelopmentCertificateAuthority()
+    }
+
+    /// A good peer of `target` still gets through afterwards.
+    func expectStillServing(_ target: (NIOTransport, TransportRecorder)) async throws {
+        let good = try await startTLS("good", identity: try authority.issue(nodeName: "good"))
+        try good.0.send(ping(99), to: target.0.localAddress)
+        let received = try await target.1.waitForEnvelopes(count: 1, from: good.0.localAddress)
+        #expect(received.first?.correlationID == 99)
+        await good.0.close()
+    }
+
+    @Test("a certificate from another authority is refused, both ways")
+    func foreignAuthority() async throws {
+        let target = try await startTLS("target", identity: try authority.issue(nodeName: "target"))
+        let stranger = try await startTLS("stranger", identity: try DevelopmentCertificateAuthority().issue(nodeName: "stranger"))
+        try await expectRefused(from: stranger, to: target)
+        try await expectRefused(from: target, to: stranger)
+        try await expectStillServing(target)
+        await stranger.0.close()
+        await target.0.close()
+    }
+
+    @Test("an expired certificate is refused")
+    func expired() async throws {
+        let target = try await startTLS("target", identity: try authority.issue(nodeName: "target"))
+        let past = Date().addingTimeInterval(-86_400)
+        let old = try await startTLS("old", identity: try authority.issue(nodeName: "old", notValidBefore: past.addingTimeInterval(-86_400), notValidAfter: past))
+        try await expectRefused(from: old, to: target)
+        try await expectStillServing(target)
+        await old.0.close()
+        await target.0.close()
+    }
+
+    @Test("a peer whose certificate names another node is refused: inbound and outbound")
+    func identityMismatch() async throws {
+        let target = try await startTLS("target", identity: try authority.issue(nodeName: "target"))
+        // Claims to be "impostor" in its hello, but its certificate says "someone-else".
+        let impostor = try await startTLS("impostor", identity: try authority.issue(nodeName: "someone-else"))
+        try await expectRefused(from: impostor, to: target)
+        // And a node reaching the impostor finds a certificate that is not for the node it dialled:
+        // it sends nothing (not even its hello) and reports why.
+        let lost = try await expectRefused(from: target, to: impostor)
+        #expect((lost.error as? TransportError)?.code == .protocolViolation)
+        try await expectStillServing(target)
+        await impostor.0.close()
+        await target.0.close()
+    }
+
+    @Test("a TLS client with no certificate is refused")
+    func noClientCertificate() async throws {
+        let target = try await startTLS("target", identity: try authority.issue(nodeName: "target"))
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates([try authority.rootCertificate()])
+        configuration.certificateVerification = .noHostnameVerification
+        let context = try NIOSSLContext(configuration: configuration)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                }
+            }
+            .connect(host: "127.0.0.1", port: Int(target.0.localAddress.port)).get()
+        try? await channel.writeAndFlush(ByteBuffer(bytes: [0, 0, 0, 1, 0]))
+        try await channel.closeFuture.get()
+        #expect(target.1.events.received.isEmpty)
+        try await expectStillServing(target)
+        await target.0.close()
+    }
+
+    @Test("plaintext to a TLS port is refused")
+    func plaintextToTLS() async throws {
+        let target = try await startTLS("target", identity: try authority.issue(nodeName: "target"))
+        let plain = NIOTransport(address: NodeAddress(systemName: "plain", host: "127.0.0.1", port: 0), security: .plaintext)
+        let recorder = TransportRecorder()
+        try await plain.start(delegate: recorder)
+        try plain.send(ping(1), to: target.0.localAddress)
+        try await recorder.waitForLostAssociation(with: target.0.localAddress)
+        #expect(target.1.events.received.isEmpty)
+        try await expectStillServing(target)
+        await plain.close()
+        await target.0.close()
+    }
+}
