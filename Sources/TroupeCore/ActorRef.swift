@@ -123,6 +123,11 @@ public struct ActorRef<A: ActorBehavior>: Sendable, Hashable, CustomStringConver
         }
     }
 
+    /// Stops the actor with `reason` (a transport ending the proxies of a lost node).
+    package func stop(reason: TerminationReason) {
+        cell.sendSystem(.stop(reason))
+    }
+
     /// Calls `notify` once the actor has terminated (at once if it already has). Returns a function
     /// that withdraws the registration: the test kit's bounded waits for a termination.
     package func whenTerminated(_ notify: @escaping @Sendable (TerminationReason) -> Void) -> @Sendable () -> Void {

@@ -18,8 +18,11 @@ import TroupeWire
 /// try await counter.increment(by: 5)
 /// ```
 ///
-/// An ask waiting for a reply from a node whose association is lost fails at once with
-/// ``ActorError/Code/nodeUnreachable``, whatever its timeout.
+/// When the association with a node is lost, every ask waiting for a reply from it fails at once
+/// with ``ActorError/Code/nodeUnreachable``, whatever its timeout, and every ref to its actors
+/// terminates (reason `.failed`, with that error): watchers are told, and an old ref fails fast
+/// (asks throw ``ActorError/Code/actorStopped``, tells go to dead letters). Call ``ref(_:name:on:)``
+/// again for a fresh ref once the node is back.
 public final class RemoteNode: TransportDelegate, Sendable {
     /// The local system.
     public let system: ActorSystem
@@ -39,10 +42,15 @@ public final class RemoteNode: TransportDelegate, Sendable {
         let type: ObjectIdentifier
     }
 
+    private struct Proxy {
+        let ref: any Sendable
+        let stop: @Sendable (TerminationReason) -> Void
+    }
+
     private struct State {
         var nextCorrelation: UInt64 = 0
         var pending: [UInt64: Pending] = [:]
-        var proxies: [ProxyKey: any Sendable] = [:]
+        var proxies: [ProxyKey: Proxy] = [:]
         var refusals = RateLimiter(burst: 10, interval: .seconds(60))
     }
 
@@ -82,17 +90,22 @@ public final class RemoteNode: TransportDelegate, Sendable {
             throw ActorError(.notSerializable, "\(A.self) is not registered for remote use (RemoteRegistry.register)")
         }
         let key = ProxyKey(peer: peer, name: name, type: ObjectIdentifier(A.self))
-        if let existing = state.withLock({ $0.proxies[key] }) as? ActorRef<A> {
+        if let existing = state.withLock({ $0.proxies[key]?.ref }) as? ActorRef<A> {
             return existing
         }
         let proxy = try system.spawnRecorder(of: A.self, name: nil) { [weak self] message, reply in
             self?.send(message, reply: reply, typeID: typeID, recipient: name, peer: peer)
         }
-        return state.withLock { state in
-            if let raced = state.proxies[key] as? ActorRef<A> { return raced }
-            state.proxies[key] = proxy
-            return proxy
+        let raced: ActorRef<A>? = state.withLock { state in
+            if let raced = state.proxies[key]?.ref as? ActorRef<A> { return raced }
+            state.proxies[key] = Proxy(ref: proxy, stop: { reason in proxy.stop(reason: reason) })
+            return nil
         }
+        if let raced {
+            proxy.stop()
+            return raced
+        }
+        return proxy
     }
 
     // MARK: Outbound
@@ -165,6 +178,12 @@ public final class RemoteNode: TransportDelegate, Sendable {
     public func transport(_ transport: any MessageTransport, lostAssociationWith address: NodeAddress, error: (any Error)?) {
         logger.debug("association lost", metadata: ["remote.peer": "\(address)"])
         failPending { $0 == address }
+        let lost: [Proxy] = state.withLock { state in
+            let keys = state.proxies.keys.filter { $0.peer == address }.sorted { $0.name < $1.name }
+            return keys.compactMap { state.proxies.removeValue(forKey: $0) }
+        }
+        let reason = TerminationReason(.failed, error: ActorError(.nodeUnreachable, "the association with \(address) was lost"))
+        for proxy in lost { proxy.stop(reason) }
     }
 
     private func deliverInbound(_ envelope: WireEnvelope, from address: NodeAddress) {

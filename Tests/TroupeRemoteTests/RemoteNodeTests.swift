@@ -83,9 +83,15 @@ struct RemoteNodeTests {
             #expect(lost?.code == .nodeUnreachable)
             #expect(simulation.clock.now - started == .seconds(1))
 
+            // The old ref ended with the association: it fails fast.
+            let stale = await #expect(throws: ActorError.self) { try await ledger.all() }
+            #expect(stale?.code == .actorStopped)
+
             nodes.network.heal(nodes.a.address, nodes.b.address)
+            let fresh = try nodes.a.ref(Ledger.self, name: "ledger", on: nodes.b.address)
+            #expect(fresh != ledger)
             // The ledger finishes the slow ask first (at 10 s; its reply is dropped: no one waits).
-            #expect(try await ledger.ask(.all, returning: [Int].self, timeout: .seconds(30)) == [5])
+            #expect(try await fresh.ask(.all, returning: [Int].self, timeout: .seconds(30)) == [5])
             #expect(simulation.clock.now - started == .seconds(10))
         }
     }
@@ -130,5 +136,21 @@ struct RemoteNodeTests {
         #expect(first.0 == second.0)
         #expect(first.1 == second.1)
         #expect(first.1.count < 20, "some asks were lost")
+    }
+
+    @Test("a watcher of a remote ref learns when the node's association is lost")
+    func watchNodeLoss() async throws {
+        let simulation = Simulation(seed: 10)
+        try await simulation.run {
+            let nodes = try await TwoNodes.make(simulation)
+            let ledger = try nodes.a.ref(Ledger.self, name: "ledger", on: nodes.b.address)
+            try await ledger.append(1)
+            let watcher = try TestProbe(Listener.self, in: nodes.a.system)
+            try await watcher.expectNoMessage(for: .seconds(1))
+            nodes.network.partition(nodes.a.address, nodes.b.address)
+            let reason = try await watcher.expectTerminated(ledger)
+            #expect(reason.kind == .failed)
+            #expect((reason.error as? ActorError)?.code == .nodeUnreachable)
+        }
     }
 }

@@ -62,3 +62,9 @@ struct TwoNodes {
         return TwoNodes(network: network, a: a, b: b, ledgerOnB: ledger)
     }
 }
+
+/// An actor type for probes that only watch.
+@Actor
+struct Listener {
+    @Handler func event(_ name: String) {}
+}
