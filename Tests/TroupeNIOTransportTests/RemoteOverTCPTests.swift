@@ -5,6 +5,7 @@ import TroupeRemote
 
 @Actor
 struct Echo {
+    var onStall: @Sendable () -> Void = {}
     var seen = 0
     @Handler mutating func echo(_ text: String) -> String {
         seen += 1
@@ -13,6 +14,7 @@ struct Echo {
     @Handler mutating func note(_ value: Int) { seen = value }
     @Handler func count() -> Int { seen }
     @Handler func stall(context: ActorContext<Echo>) async throws -> Int {
+        onStall()
         try await context.clock.sleep(for: .seconds(300))
         return seen
     }
@@ -62,14 +64,16 @@ struct RemoteOverTCPTests {
     func failFast() async throws {
         let a = try await makeTCPNode("a")
         let b = try await makeTCPNode("b")
-        try b.system.spawn(Echo(), name: "echo")
+        let (stalls, stalling) = AsyncStream<Void>.makeStream()
+        try b.system.spawn(Echo(onStall: { stalling.yield() }), name: "echo")
         let echo = try a.ref(Echo.self, name: "echo", on: b.address)
         #expect(try await echo.echo("warm") == "warm")
         async let stalled: Result<Int, any Error> = {
             do { return .success(try await echo.ask(.stall, timeout: .seconds(600))) } catch { return .failure(error) }
         }()
-        // Drop B: whether the ask is already on the wire or still being sent, it fails fast (the
-        // connection closes, or the reconnect is refused), long before its 600 s timeout.
+        // Once B is handling the ask, drop B: the pending ask fails long before its 600 s timeout.
+        var iterator = stalls.makeAsyncIterator()
+        _ = await iterator.next()
         await b.close()
         let outcome = await stalled
         let error = #expect(throws: ActorError.self) { try outcome.get() }
