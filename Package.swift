@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "TroupeRemote", targets: ["TroupeRemote"]),
         .library(name: "TroupeNIOTransport", targets: ["TroupeNIOTransport"]),
         .executable(name: "troupe-demo", targets: ["troupe-demo"]),
+        .executable(name: "troupe", targets: ["troupe"]),
         .executable(name: "troupe-bench", targets: ["troupe-bench"]),
         .executable(name: "troupe-fuzz-wire", targets: ["troupe-fuzz-wire"]),
         .executable(name: "troupe-remote-bench", targets: ["troupe-remote-bench"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -103,6 +105,16 @@ let package = Package(
         .target(
             name: "Troupe",
             dependencies: ["TroupeCore", "TroupeMacros"],
+            swiftSettings: strictConcurrency
+        ),
+        // The command-line tool: `troupe node` starts a node (the multi-process tests use it),
+        // `troupe certs` writes development TLS credentials.
+        .executableTarget(
+            name: "troupe",
+            dependencies: [
+                "Troupe", "TroupeRemote", "TroupeNIOTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictConcurrency
         ),
         .executableTarget(

@@ -33,12 +33,27 @@ public struct DevelopmentCertificateAuthority: Sendable {
 
     /// The authority's certificate, for trust roots.
     public func rootCertificate() throws -> NIOSSLCertificate {
-        try NIOSSLCertificate(bytes: Array(certificate.serializeAsPEM().pemString.utf8), format: .pem)
+        try NIOSSLCertificate(bytes: Array(rootCertificatePEM().utf8), format: .pem)
+    }
+
+    /// The authority's certificate in PEM, for a trust-roots file.
+    public func rootCertificatePEM() throws -> String {
+        try certificate.serializeAsPEM().pemString
     }
 
     /// Credentials for the node named `nodeName`, valid from `notValidBefore` to `notValidAfter`
     /// (default: from a minute ago for a year), trusting only this authority.
     public func issue(nodeName: String, notValidBefore: Date? = nil, notValidAfter: Date? = nil) throws -> TLSIdentity {
+        let (leafPEM, keyPEM) = try issuePEM(nodeName: nodeName, notValidBefore: notValidBefore, notValidAfter: notValidAfter)
+        return TLSIdentity(
+            certificateChain: [try NIOSSLCertificate(bytes: Array(leafPEM.utf8), format: .pem)],
+            privateKey: try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem),
+            trustRoots: [try rootCertificate()])
+    }
+
+    /// Like ``issue(nodeName:notValidBefore:notValidAfter:)``, as PEM text: the node's certificate
+    /// and its private key, for files another process loads.
+    public func issuePEM(nodeName: String, notValidBefore: Date? = nil, notValidAfter: Date? = nil) throws -> (certificate: String, privateKey: String) {
         let nodeKey = P256.Signing.PrivateKey()
         let now = Date()
         let leaf = try Certificate(
@@ -54,12 +69,7 @@ public struct DevelopmentCertificateAuthority: Sendable {
                 try ExtendedKeyUsage([.serverAuth, .clientAuth])
             },
             issuerPrivateKey: Certificate.PrivateKey(key))
-        let leafPEM = try leaf.serializeAsPEM().pemString
-        let keyPEM = nodeKey.pemRepresentation
-        return TLSIdentity(
-            certificateChain: [try NIOSSLCertificate(bytes: Array(leafPEM.utf8), format: .pem)],
-            privateKey: try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem),
-            trustRoots: [try rootCertificate()])
+        return (try leaf.serializeAsPEM().pemString, nodeKey.pemRepresentation)
     }
 }
 

@@ -70,6 +70,12 @@ public final class RemoteNode: TransportDelegate, Sendable {
     /// This node's address.
     public var address: NodeAddress { transport.localAddress }
 
+    /// How many asks this node sent that wait for a reply (for observability; asks that timed out
+    /// may be counted until their entries are swept).
+    public var pendingAsks: Int {
+        state.withLock { state in state.pending.values.filter { !$0.slot.hasEnded }.count }
+    }
+
     /// Starts receiving.
     public func start() async throws {
         try await transport.start(delegate: self)

@@ -1,0 +1,20 @@
+import Troupe
+
+/// The actor `troupe node --echo NAME` hosts, for tests across processes: it echoes, counts, and
+/// can be made to wait. Registered for remote use as `troupe.node.Echo` (tests declare the same
+/// shape under that name).
+@Actor
+struct NodeEcho {
+    var handled = 0
+    @Handler mutating func echo(_ text: String) -> String {
+        handled += 1
+        return text
+    }
+    @Handler func count() -> Int { handled }
+    @Handler func stall(seconds: Int, context: ActorContext<NodeEcho>) async throws -> Int {
+        try await context.clock.sleep(for: .seconds(seconds))
+        return handled
+    }
+}
+
+extension NodeEcho.Message: Codable {}
