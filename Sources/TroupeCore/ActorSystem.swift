@@ -280,6 +280,15 @@ public final class ActorSystem: Sendable {
         return ActorRef(cell: typed)
     }
 
+    /// Calls `notify` once the actor registered under `name` terminates (at once if it already has).
+    /// Returns `false`, without calling it, if no live actor has that name: a transport relaying
+    /// death watch to another node.
+    package func whenTerminated(named name: String, _ notify: @escaping @Sendable (TerminationReason) -> Void) -> Bool {
+        guard let cell = receptionist.cell(named: name) else { return false }
+        cell.addWatcher(WatcherKey(watcher: nil, token: nextToken())) { terminated in notify(terminated.reason) }
+        return true
+    }
+
     /// How many actors are alive (spawned and not yet terminated).
     public var liveActorCount: Int {
         state.withLock { $0.live }

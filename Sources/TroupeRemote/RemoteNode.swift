@@ -18,7 +18,9 @@ import TroupeWire
 /// try await counter.increment(by: 5)
 /// ```
 ///
-/// When the association with a node is lost, every ask waiting for a reply from it fails at once
+/// A remote ref is watched: when the actor behind it terminates, its node says so and the ref
+/// terminates with the same reason (a failure as ``ActorError/Code/remoteFailure``), so local
+/// watchers learn of it. When the association with a node is lost, every ask waiting for a reply from it fails at once
 /// with ``ActorError/Code/nodeUnreachable``, whatever its timeout, and every ref to its actors
 /// terminates (reason `.failed`, with that error): watchers are told, and an old ref fails fast
 /// (asks throw ``ActorError/Code/actorStopped``, tells go to dead letters). Call ``ref(_:name:on:)``
@@ -111,6 +113,11 @@ public final class RemoteNode: TransportDelegate, Sendable {
             proxy.stop()
             return raced
         }
+        do {
+            try transport.send(RemoteWatch.watch(name), to: peer)
+        } catch {
+            logger.debug("remote watch not sent", metadata: ["remote.peer": "\(peer)", "error": "\(error)"])
+        }
         return proxy
     }
 
@@ -166,6 +173,10 @@ public final class RemoteNode: TransportDelegate, Sendable {
         switch envelope.kind {
         case .tell, .ask:
             deliverInbound(envelope, from: address)
+        case .system where envelope.messageType == RemoteWatch.watchType:
+            watchLocal(envelope.recipient, for: address)
+        case .system where envelope.messageType == RemoteWatch.terminatedType:
+            remoteTerminated(envelope, from: address)
         case .reply, .failure:
             guard let pending = state.withLock({ $0.pending.removeValue(forKey: envelope.correlationID) }) else {
                 return  // the ask already ended (timed out, cancelled): a late reply is dropped
@@ -190,6 +201,31 @@ public final class RemoteNode: TransportDelegate, Sendable {
         }
         let reason = TerminationReason(.failed, error: ActorError(.nodeUnreachable, "the association with \(address) was lost"))
         for proxy in lost { proxy.stop(reason) }
+    }
+
+    /// A peer watches the local actor `name`: tell it when the actor terminates.
+    private func watchLocal(_ name: String, for peer: NodeAddress) {
+        let watching = system.whenTerminated(named: name) { [weak self] reason in
+            guard let self else { return }
+            try? transport.send(RemoteWatch.terminated(name, RemoteWatch.Reason(reason)), to: peer)
+        }
+        if !watching {
+            let reason = RemoteWatch.Reason(kind: "failed", message: "no live actor is registered under the name '\(name)' on \(address)")
+            try? transport.send(RemoteWatch.terminated(name, reason), to: peer)
+        }
+    }
+
+    /// A watched remote actor terminated: its refs here terminate with the same reason.
+    private func remoteTerminated(_ envelope: WireEnvelope, from peer: NodeAddress) {
+        guard let reason = try? BinaryDecoder().decode(RemoteWatch.Reason.self, from: envelope.payload) else {
+            logRefusal("undecodable termination notice", from: peer)
+            return
+        }
+        let ended: [Proxy] = state.withLock { state in
+            let keys = state.proxies.keys.filter { $0.peer == peer && $0.name == envelope.recipient }
+            return keys.compactMap { state.proxies.removeValue(forKey: $0) }
+        }
+        for proxy in ended { proxy.stop(reason.terminationReason) }
     }
 
     private func deliverInbound(_ envelope: WireEnvelope, from address: NodeAddress) {

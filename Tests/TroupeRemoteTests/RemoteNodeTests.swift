@@ -43,9 +43,12 @@ struct RemoteNodeTests {
             #expect(thrown?.code == .remoteFailure)
             #expect(thrown?.message == "LedgerError: closed")
 
+            // A ref to an actor the node does not have terminates as soon as the node says so.
             let missing = try nodes.a.ref(Ledger.self, name: "no-such-ledger", on: nodes.b.address)
-            let notFound = await #expect(throws: ActorError.self) { try await missing.all() }
-            #expect(notFound?.code == .nameNotFound)
+            let reason = await missing.termination
+            #expect("\(reason.error.map { "\($0)" } ?? "")".contains("no live actor is registered under the name 'no-such-ledger'"))
+            let stopped = await #expect(throws: ActorError.self) { try await missing.all() }
+            #expect(stopped?.code == .actorStopped)
         }
     }
 
@@ -109,7 +112,7 @@ struct RemoteNodeTests {
             }
             #expect(error?.code == .askTimedOut)
             #expect(simulation.clock.now - started == .seconds(30))
-            #expect(nodes.network.stats(from: nodes.a.address, to: nodes.b.address).dropped == 1)
+            #expect(nodes.network.stats(from: nodes.a.address, to: nodes.b.address).dropped == 2, "the watch request and the ask")
         }
     }
 
@@ -151,6 +154,23 @@ struct RemoteNodeTests {
             let reason = try await watcher.expectTerminated(ledger)
             #expect(reason.kind == .failed)
             #expect((reason.error as? ActorError)?.code == .nodeUnreachable)
+        }
+    }
+
+    @Test("a watcher of a remote ref learns when the remote actor stops, with its reason")
+    func watchRemoteStop() async throws {
+        let simulation = Simulation(seed: 11)
+        try await simulation.run {
+            let nodes = try await TwoNodes.make(simulation)
+            let ledger = try nodes.a.ref(Ledger.self, name: "ledger", on: nodes.b.address)
+            try await ledger.append(1)
+            let watcher = try TestProbe(Listener.self, in: nodes.a.system)
+            try await watcher.expectNoMessage(for: .seconds(1))
+            nodes.ledgerOnB.stop()
+            let reason = try await watcher.expectTerminated(ledger)
+            #expect(reason.kind == .stopped)
+            let stale = await #expect(throws: ActorError.self) { try await ledger.all() }
+            #expect(stale?.code == .actorStopped)
         }
     }
 }
