@@ -36,6 +36,12 @@ public final class NIOTransport: MessageTransport, Sendable {
         public var outboundQueueLimit = 10_000
         /// How long a connection attempt may take. Default: 5 seconds.
         public var connectTimeout: TimeAmount = .seconds(5)
+        /// After a failed connection attempt, sends to that peer fail at once (with
+        /// `TransportError` code `unreachable`) for this long, doubling with each further failure
+        /// up to ``maximumReconnectBackoff``; a connection that succeeds resets it. Default: 100 ms.
+        public var initialReconnectBackoff: TimeAmount = .milliseconds(100)
+        /// The longest wait between connection attempts to one peer. Default: 5 seconds.
+        public var maximumReconnectBackoff: TimeAmount = .seconds(5)
         /// This life of the node: a restarted node has a new incarnation. Default: random.
         public var incarnation = UInt64.random(in: 1 ... .max)
         /// Where the transport logs (at debug, and refusals at warning). Default: label `troupe.transport`.
@@ -59,11 +65,18 @@ public final class NIOTransport: MessageTransport, Sendable {
         case connected(any Channel, outbox: [ByteBuffer], drainScheduled: Bool)
     }
 
+    /// Failed connection attempts to one peer, and when the next may be made.
+    private struct Backoff {
+        var failures: Int
+        var retryAt: NIODeadline
+    }
+
     private struct State {
         var phase = Phase.idle
         var address: NodeAddress
         var outbound: [NodeAddress: Outbound] = [:]
         var inbound: [ObjectIdentifier: any Channel] = [:]
+        var backoff: [NodeAddress: Backoff] = [:]
     }
 
     /// The TLS contexts, made once at start.
@@ -208,6 +221,9 @@ public final class NIOTransport: MessageTransport, Sendable {
                 state.outbound[address] = .connecting(queue)
                 return .nothing
             case nil:
+                if let backoff = state.backoff[address], NIODeadline.now() < backoff.retryAt {
+                    throw TransportError(.unreachable, "\(address) refused \(backoff.failures) connection attempt(s); the next is allowed in \((backoff.retryAt - .now()).nanoseconds / 1_000_000) ms")
+                }
                 state.outbound[address] = .connecting([buffer])
                 return .connect
             }
@@ -279,6 +295,7 @@ public final class NIOTransport: MessageTransport, Sendable {
             for buffer in queue { channel.write(buffer, promise: nil) }
             channel.flush()
             state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
+            state.backoff[address] = nil
             return false
         }
         if stale { channel.close(promise: nil) }
@@ -286,9 +303,14 @@ public final class NIOTransport: MessageTransport, Sendable {
 
     /// Connecting to `address` failed (or its peer was refused): drop what waited, report the loss.
     func connectFailed(to address: NodeAddress, _ error: TransportError) {
+        let initial = settings.initialReconnectBackoff.nanoseconds
+        let maximum = settings.maximumReconnectBackoff.nanoseconds
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
             guard case .started(_, let delegate, _) = state.phase, case .connecting = state.outbound[address] else { return nil }
             state.outbound[address] = nil
+            let failures = (state.backoff[address]?.failures ?? 0) + 1
+            let delay = min(maximum, initial << min(failures - 1, 30))
+            state.backoff[address] = Backoff(failures: failures, retryAt: .now() + .nanoseconds(delay))
             return delegate
         }
         settings.logger.debug("connection failed", metadata: ["remote.peer": "\(address)", "error": "\(error)"])

@@ -118,3 +118,23 @@ struct TLSTests {
         await target.0.close()
     }
 }
+
+@Suite("NIO transport: reconnecting", .timeLimit(.minutes(1)))
+struct ReconnectTests {
+    @Test("after a refused connection, sends fail at once until the backoff has passed")
+    func backoff() async throws {
+        var settings = NIOTransport.Settings()
+        settings.initialReconnectBackoff = .seconds(30)  // far longer than this test
+        let transport = NIOTransport(address: NodeAddress(systemName: "a", host: "127.0.0.1", port: 0), security: .plaintext, settings: settings)
+        let recorder = TransportRecorder()
+        try await transport.start(delegate: recorder)
+        let nowhere = NodeAddress(systemName: "nobody", host: "127.0.0.1", port: 1)
+        try transport.send(ping(1), to: nowhere)
+        let lost = try await recorder.waitForLostAssociation(with: nowhere)
+        #expect((lost.error as? TransportError)?.code == .connectionFailed)
+        let refused = #expect(throws: TransportError.self) { try transport.send(ping(2), to: nowhere) }
+        #expect(refused?.code == .unreachable)
+        #expect(recorder.events.lostAssociations.count == 1, "no second connection attempt was made")
+        await transport.close()
+    }
+}
