@@ -53,6 +53,8 @@ public final class RemoteNode: TransportDelegate, Sendable {
         var nextCorrelation: UInt64 = 0
         var pending: [UInt64: Pending] = [:]
         var proxies: [ProxyKey: Proxy] = [:]
+        /// The proxies' wire identities, by the proxy cell's id: how a remote ref is re-encoded.
+        var proxyIdentities: [ActorID: (peer: NodeAddress, name: String)] = [:]
         var refusals = RateLimiter(burst: 10, interval: .seconds(60))
     }
 
@@ -107,6 +109,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         let raced: ActorRef<A>? = state.withLock { state in
             if let raced = state.proxies[key]?.ref as? ActorRef<A> { return raced }
             state.proxies[key] = Proxy(ref: proxy, stop: { reason in proxy.stop(reason: reason) })
+            state.proxyIdentities[proxy.id] = (peer, name)
             return nil
         }
         if let raced {
@@ -129,7 +132,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         let slot = reply.replySlot
         let payload: [UInt8]
         do {
-            payload = try BinaryEncoder().encode(message)
+            payload = try encoder.encode(message)
         } catch {
             refuseOutbound(slot, ActorError(.notSerializable, "a message to \(recipient) could not be encoded", underlying: error), recipient: recipient, peer: peer, type: typeID)
             return
@@ -197,6 +200,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         failPending { $0 == address }
         let lost: [Proxy] = state.withLock { state in
             let keys = state.proxies.keys.filter { $0.peer == address }.sorted { $0.name < $1.name }
+            state.proxyIdentities = state.proxyIdentities.filter { $0.value.peer != address }
             return keys.compactMap { state.proxies.removeValue(forKey: $0) }
         }
         let reason = TerminationReason(.failed, error: ActorError(.nodeUnreachable, "the association with \(address) was lost"))
@@ -223,6 +227,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         }
         let ended: [Proxy] = state.withLock { state in
             let keys = state.proxies.keys.filter { $0.peer == peer && $0.name == envelope.recipient }
+            state.proxyIdentities = state.proxyIdentities.filter { !($0.value.peer == peer && $0.value.name == envelope.recipient) }
             return keys.compactMap { state.proxies.removeValue(forKey: $0) }
         }
         for proxy in ended { proxy.stop(reason.terminationReason) }
@@ -239,7 +244,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
             return
         }
         do {
-            try entry.deliver(system, envelope.recipient, envelope.payload, slot)
+            try entry.deliver(system, envelope.recipient, envelope.payload, decoder, slot)
         } catch {
             if let slot {
                 slot.deliverFailure(error)
@@ -256,7 +261,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
             if value is Void {
                 envelope.payload = []
             } else if let encodable = value as? any Encodable {
-                envelope.payload = try BinaryEncoder().encode(encodable)
+                envelope.payload = try encoder.encode(encodable)
             } else {
                 throw ActorError(.notSerializable, "the reply (\(type(of: value))) is not Encodable")
             }
@@ -284,7 +289,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         }
         func decode<T: Decodable & Sendable>(_: T.Type) {
             do {
-                slot.deliver(try BinaryDecoder().decode(T.self, from: payload))
+                slot.deliver(try decoder.decode(T.self, from: payload))
             } catch {
                 slot.deliverFailure(ActorError(.notSerializable, "a reply of type \(T.self) could not be decoded", underlying: error))
             }
@@ -311,5 +316,44 @@ public final class RemoteNode: TransportDelegate, Sendable {
         }
         guard allowed else { return }
         logger.warning("refused inbound \(what)", metadata: ["remote.peer": "\(peer)", "remote.suppressed": "\(suppressed)"])
+    }
+
+    // MARK: Refs in messages
+
+    /// The codec for messages and replies: refs inside them travel as node and name.
+    var encoder: BinaryEncoder {
+        var encoder = BinaryEncoder()
+        encoder.userInfo[RefCoding.userInfoKey] = RefCoding(node: self)
+        return encoder
+    }
+
+    var decoder: BinaryDecoder {
+        var decoder = BinaryDecoder()
+        decoder.userInfo[RefCoding.userInfoKey] = RefCoding(node: self)
+        return decoder
+    }
+
+    /// Resolves refs for the codec: a local actor by its name on this node, a remote ref by its
+    /// proxy's identity; and back.
+    struct RefCoding: ActorRefCoding {
+        let node: RemoteNode
+
+        func wireIdentity<A: ActorBehavior>(of ref: ActorRef<A>) throws -> (node: String, name: String) {
+            if let remote = node.state.withLock({ $0.proxyIdentities[ref.id] }) {
+                return ("\(remote.peer)", remote.name)
+            }
+            guard ref.system === node.system, let name = ref.name else {
+                throw ActorError(.notSerializable, "\(ref) cannot be sent to another node: only actors registered under a name can")
+            }
+            return ("\(node.address)", name)
+        }
+
+        func ref<A: ActorBehavior>(_ type: A.Type, node address: String, name: String) throws -> ActorRef<A> where A.Message: Codable {
+            let peer = try NodeAddress(parsing: address)
+            if peer == node.address {
+                return try node.system.lookupNow(A.self, name: name)
+            }
+            return try node.ref(A.self, name: name, on: peer)
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class RemoteRegistry: Sendable {
         let actorType: String
         /// Decodes `payload` and enqueues it at the local actor named `recipient`, with `reply` as
         /// the reply slot of an ask.
-        let deliver: @Sendable (_ system: ActorSystem, _ recipient: String, _ payload: [UInt8], _ reply: AnyReplySlot?) throws -> Void
+        let deliver: @Sendable (_ system: ActorSystem, _ recipient: String, _ payload: [UInt8], _ decoder: BinaryDecoder, _ reply: AnyReplySlot?) throws -> Void
     }
 
     private struct State {
@@ -43,11 +43,11 @@ public final class RemoteRegistry: Sendable {
     public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: Codable {
         let name = name ?? String(reflecting: A.Message.self)
         let id = MessageTypeID(name: name)
-        let entry = Entry(typeID: id, actorType: "\(A.self)") { system, recipient, payload, reply in
+        let entry = Entry(typeID: id, actorType: "\(A.self)") { system, recipient, payload, decoder, reply in
             let ref = try system.lookupNow(A.self, name: recipient)
             let message: A.Message
             do {
-                message = try BinaryDecoder().decode(A.Message.self, from: payload)
+                message = try decoder.decode(A.Message.self, from: payload)
             } catch {
                 throw ActorError(.notSerializable, "a message for \(recipient) (\(A.self)) could not be decoded", underlying: error)
             }
