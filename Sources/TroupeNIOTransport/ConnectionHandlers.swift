@@ -4,16 +4,20 @@ import NIOSSL
 import NIOTLS
 import TroupeWire
 
-/// The receiving end of a connection another node opened: checks its hello, then hands every
-/// envelope to the transport's delegate as coming from that node.
+/// The receiving end of a connection another node opened: runs the responder's side of the
+/// ``Handshake`` (hello in, welcome out), then hands every envelope to the transport's delegate as
+/// coming from that node.
 final class InboundConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WireEnvelope
 
     private let transport: NIOTransport
+    private var handshake: Handshake
     private var peer: NodeIdentity?
 
     init(transport: NIOTransport) {
         self.transport = transport
+        self.handshake = Handshake(local: transport.identity, role: .responder)
+        _ = handshake.start()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -23,23 +27,21 @@ final class InboundConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        guard let peer else {
-            do {
-                let hello = try Hello(from: envelope)
-                if transport.security.isTLS {
-                    let name = peerCommonName(context)
-                    guard name == hello.identity.address.systemName else {
-                        transport.refuse(context.channel, reason: "the hello names node '\(hello.identity.address.systemName)', its certificate names '\(name ?? "nothing")'")
-                        return
-                    }
-                }
-                self.peer = hello.identity
-            } catch {
-                transport.refuse(context.channel, reason: "\(error)")
-            }
+        if let peer {
+            transport.deliver(envelope, from: peer.address)
             return
         }
-        transport.deliver(envelope, from: peer.address)
+        let certificateName = transport.security.isTLS ? (peerCommonName(context) ?? "") : nil
+        for directive in handshake.receive(envelope, peerCertificateName: certificateName) {
+            switch directive {
+            case .send(let frame):
+                context.writeAndFlush(NIOAny(transport.framed(frame)), promise: nil)
+            case .established(let identity):
+                peer = identity
+            case .reject(let reason):
+                transport.refuse(context.channel, reason: reason)
+            }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -52,30 +54,36 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     }
 }
 
-/// The sending end of a connection this node opened: with TLS, it checks that the peer's
-/// certificate names the node it meant to reach before anything is sent; nothing is expected back
-/// on it; its closing ends the association.
+/// The sending end of a connection this node opened: with TLS it first checks that the peer's
+/// certificate names the node it meant to reach; then it runs the initiator's side of the
+/// ``Handshake`` (hello out, welcome in) and only then lets queued envelopes go. Nothing else is
+/// expected back on it; its closing ends the association.
 final class OutboundConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WireEnvelope
 
     private let transport: NIOTransport
     private let peer: NodeAddress
     private let verifiesPeer: Bool
+    private var handshake: Handshake
     private var established = false
 
     init(transport: NIOTransport, peer: NodeAddress, verifiesPeer: Bool) {
         self.transport = transport
         self.peer = peer
         self.verifiesPeer = verifiesPeer
-        self.established = !verifiesPeer
+        self.handshake = Handshake(local: transport.identity, role: .initiator(expected: peer))
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.fireChannelActive()
+        if !verifiesPeer { sayHello(context) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if verifiesPeer, let event = event as? TLSUserEvent, case .handshakeCompleted = event {
             let name = peerCommonName(context)
             if name == peer.systemName {
-                established = true
-                transport.established(context.channel, to: peer)
+                sayHello(context)
             } else {
                 transport.connectFailed(to: peer, TransportError(.protocolViolation, "the node at \(peer.host):\(peer.port) presented a certificate for '\(name ?? "nothing")', not '\(peer.systemName)'"))
                 context.close(promise: nil)
@@ -84,15 +92,37 @@ final class OutboundConnectionHandler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    private func sayHello(_ context: ChannelHandlerContext) {
+        for case .send(let frame) in handshake.start() {
+            context.writeAndFlush(NIOAny(transport.framed(frame)), promise: nil)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        transport.refuse(context.channel, reason: "a frame arrived on an outbound connection to \(peer)")
+        guard !established else {
+            transport.refuse(context.channel, reason: "a frame arrived on an outbound connection to \(peer) after its handshake")
+            return
+        }
+        let certificateName = verifiesPeer ? (peerCommonName(context) ?? "") : nil
+        for directive in handshake.receive(unwrapInboundIn(data), peerCertificateName: certificateName) {
+            switch directive {
+            case .send(let frame):
+                context.writeAndFlush(NIOAny(transport.framed(frame)), promise: nil)
+            case .established(let identity):
+                established = true
+                transport.established(context.channel, to: peer, identity: identity)
+            case .reject(let reason):
+                transport.connectFailed(to: peer, TransportError(.protocolViolation, "the handshake with \(peer) failed: \(reason)"))
+                context.close(promise: nil)
+            }
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         if established {
             transport.outboundClosed(context.channel, peer: peer, error: nil)
         } else {
-            transport.connectFailed(to: peer, TransportError(.connectionFailed, "the connection to \(peer) closed during the TLS handshake"))
+            transport.connectFailed(to: peer, TransportError(.connectionFailed, "the connection to \(peer) closed before its handshake finished"))
         }
         context.fireChannelInactive()
     }
@@ -101,7 +131,7 @@ final class OutboundConnectionHandler: ChannelInboundHandler {
         if established {
             transport.outboundClosed(context.channel, peer: peer, error: error)
         } else {
-            transport.connectFailed(to: peer, TransportError(.connectionFailed, "the TLS handshake with \(peer) failed", underlying: error))
+            transport.connectFailed(to: peer, TransportError(.connectionFailed, "connecting to \(peer) failed", underlying: error))
         }
         context.close(promise: nil)
     }

@@ -18,8 +18,9 @@ import TroupeWire
 /// a peer before its certificate has been checked).
 ///
 /// Each node listens on its address and opens one connection to each peer it sends to, lazily on
-/// the first `send`; the first frame on a connection is a hello with the sender's identity and
-/// protocol version. Envelopes to one peer go down one connection in the order `send` was called.
+/// the first `send`. Each connection begins with a `Handshake` (the caller's hello, the callee's
+/// welcome: identities, incarnations, protocol version); envelopes go only once it is done.
+/// Envelopes to one peer go down one connection in the order `send` was called.
 /// Envelopes wait in a bounded outbox per peer (a full one makes `send` throw) until the event loop
 /// writes them, all that have gathered at once with one flush: one system call per batch, not per
 /// envelope. A failed or closed connection is reported to the delegate as a lost association; the
@@ -270,28 +271,20 @@ public final class NIOTransport: MessageTransport, Sendable {
             .connect(host: address.host, port: Int(address.port))
             .whenComplete { [self] result in
                 switch result {
-                case .success(let channel):
-                    // With TLS, the handler calls `established` once the peer's certificate checked out.
-                    if tls == nil { established(channel, to: address) }
+                case .success:
+                    // The connection's handler runs the handshake and calls `established`.
+                    break
                 case .failure(let error):
                     connectFailed(to: address, TransportError(.connectionFailed, "cannot connect to \(address)", underlying: error))
                 }
             }
     }
 
-    /// The connection to `address` is usable (and, with TLS, its peer verified): on the channel's
-    /// event loop, send the hello and everything queued, then take sends directly.
-    func established(_ channel: any Channel, to address: NodeAddress) {
-        let hello: ByteBuffer
-        do {
-            hello = frame(try Hello(identity: identity).envelope().serializedBytes(), allocator: allocator)
-        } catch {
-            preconditionFailure("a hello always encodes: \(error)")
-        }
+    /// The connection to `address` finished its handshake (and, with TLS, its peer was verified):
+    /// on the channel's event loop, send everything queued, then take sends directly.
+    func established(_ channel: any Channel, to address: NodeAddress, identity peer: NodeIdentity) {
         let stale: Bool = state.withLockedValue { state in
             guard case .started = state.phase, case .connecting(let queue) = state.outbound[address] else { return true }
-            // On the channel's event loop, before any drain can run: the hello goes first.
-            channel.write(hello, promise: nil)
             for buffer in queue { channel.write(buffer, promise: nil) }
             channel.flush()
             state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
@@ -299,6 +292,12 @@ public final class NIOTransport: MessageTransport, Sendable {
             return false
         }
         if stale { channel.close(promise: nil) }
+        settings.logger.debug("association established", metadata: ["remote.peer": "\(peer)"])
+    }
+
+    /// A handshake frame, framed for the wire.
+    func framed(_ envelope: WireEnvelope) -> ByteBuffer {
+        frame(envelope.serializedBytes(), allocator: allocator)
     }
 
     /// Connecting to `address` failed (or its peer was refused): drop what waited, report the loss.

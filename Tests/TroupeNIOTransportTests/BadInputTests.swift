@@ -42,9 +42,9 @@ func framed(_ body: [UInt8], announcing length: UInt32? = nil) -> [UInt8] {
     return [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + body
 }
 
-func helloBytes(version: UInt8 = Hello.protocolVersion) throws -> [UInt8] {
+func helloBytes(version: UInt8 = Handshake.protocolVersion) throws -> [UInt8] {
     let identity = NodeIdentity(address: NodeAddress(systemName: "raw", host: "127.0.0.1", port: 9), incarnation: 1)
-    return framed(try Hello(version: version, identity: identity).envelope().serializedBytes())
+    return framed(Handshake.frame(Handshake.helloType, from: identity, version: version).serializedBytes())
 }
 
 @Suite("NIO transport: bad input closes only that connection", .timeLimit(.minutes(1)))
@@ -86,7 +86,7 @@ struct BadInputTests {
     @Test("a hello of another protocol version")
     func wrongVersion() async throws {
         let listener = try await Listener.start()
-        try await sendAndExpectClose(try helloBytes(version: Hello.protocolVersion + 1), to: listener.transport.localAddress)
+        try await sendAndExpectClose(try helloBytes(version: Handshake.protocolVersion + 1), to: listener.transport.localAddress)
         try await listener.expectStillServing(5)
         await listener.transport.close()
     }
