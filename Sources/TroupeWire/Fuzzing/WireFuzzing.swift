@@ -1,5 +1,6 @@
 /// The decoding paths a fuzzer drives with arbitrary bytes: frames fed in chunks, an envelope
-/// read directly, and the binary codec decoding a nested `Codable` type. Every path must throw on
+/// read directly (and handed to both ends of a handshake), and the binary codec decoding a nested
+/// `Codable` type. Every path must throw on
 /// bad input, never trap or allocate from a length it read. The libFuzzer target
 /// `troupe-fuzz-wire` calls this for each input; the tests replay saved crash inputs through it.
 @_spi(Fuzzing)
@@ -15,7 +16,17 @@ public enum WireFuzzing {
         while let _ = try? frames.next() { decoded += 1 }
         frames.append(bytes[split...])
         while let _ = try? frames.next() { decoded += 1 }
-        if (try? WireEnvelope(serializedBytes: bytes)) != nil { decoded += 1 }
+        if let envelope = try? WireEnvelope(serializedBytes: bytes) {
+            decoded += 1
+            // A decoded frame is also a handshake frame candidate, on either end of a connection.
+            let local = NodeIdentity(address: NodeAddress(systemName: "fuzz", host: "127.0.0.1", port: 1), incarnation: 1)
+            var responder = Handshake(local: local, role: .responder)
+            _ = responder.start()
+            if responder.receive(envelope, peerCertificateName: nil).contains(where: { if case .established = $0 { true } else { false } }) { decoded += 1 }
+            var initiator = Handshake(local: local, role: .initiator(expected: local.address))
+            _ = initiator.start()
+            _ = initiator.receive(envelope, peerCertificateName: "fuzz")
+        }
         if (try? BinaryDecoder().decode(FuzzedValue.self, from: bytes)) != nil { decoded += 1 }
         if (try? BinaryDecoder().decode([String: [Int?]].self, from: bytes)) != nil { decoded += 1 }
         return decoded
