@@ -38,6 +38,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
                 context.writeAndFlush(NIOAny(transport.framed(frame)), promise: nil)
             case .established(let identity):
                 peer = identity
+                transport.associated(with: identity)
             case .reject(let reason):
                 transport.refuse(context.channel, reason: reason)
             }

@@ -283,6 +283,8 @@ public final class NIOTransport: MessageTransport, Sendable {
     /// The connection to `address` finished its handshake (and, with TLS, its peer was verified):
     /// on the channel's event loop, send everything queued, then take sends directly.
     func established(_ channel: any Channel, to address: NodeAddress, identity peer: NodeIdentity) {
+        // Reported before anything queued goes out, so the delegate hears of the incarnation first.
+        associated(with: peer)
         let stale: Bool = state.withLockedValue { state in
             guard case .started = state.phase, case .connecting(let queue) = state.outbound[address] else { return true }
             for buffer in queue { channel.write(buffer, promise: nil) }
@@ -293,6 +295,11 @@ public final class NIOTransport: MessageTransport, Sendable {
         }
         if stale { channel.close(promise: nil) }
         settings.logger.debug("association established", metadata: ["remote.peer": "\(peer)"])
+    }
+
+    /// Tells the delegate which incarnation of a node a handshake reached.
+    func associated(with identity: NodeIdentity) {
+        currentDelegate?.transport(self, associatedWith: identity)
     }
 
     /// A handshake frame, framed for the wire.

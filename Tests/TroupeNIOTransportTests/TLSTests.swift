@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Testing
+import TroupeCore
 import TroupeNIOTransport
 import TroupeTestKit
 
@@ -136,5 +137,52 @@ struct ReconnectTests {
         #expect(refused?.code == .unreachable)
         #expect(recorder.events.lostAssociations.count == 1, "no second connection attempt was made")
         await transport.close()
+    }
+}
+
+/// Records the identities handshakes reported, and forwards everything to a recorder.
+final class IdentityRecorder: TransportDelegate {
+    let inner = TransportRecorder()
+    private let identities = Locked<[NodeIdentity]>([])
+
+    var associated: [NodeIdentity] { identities.withLock { $0 } }
+
+    func transport(_ transport: any MessageTransport, received envelope: WireEnvelope, from address: NodeAddress) {
+        inner.transport(transport, received: envelope, from: address)
+    }
+
+    func transport(_ transport: any MessageTransport, lostAssociationWith address: NodeAddress, error: (any Error)?) {
+        inner.transport(transport, lostAssociationWith: address, error: error)
+    }
+
+    func transport(_ transport: any MessageTransport, associatedWith identity: NodeIdentity) {
+        identities.withLock { $0.append(identity) }
+    }
+}
+
+@Suite("NIO transport: handshake", .timeLimit(.minutes(1)))
+struct HandshakeOverTCPTests {
+    @Test("both ends learn the other's identity and incarnation")
+    func incarnations() async throws {
+        let authority = try DevelopmentCertificateAuthority()
+        func make(_ name: String, incarnation: UInt64) throws -> NIOTransport {
+            var settings = NIOTransport.Settings()
+            settings.incarnation = incarnation
+            return NIOTransport(
+                address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0),
+                security: .mutualTLS(try authority.issue(nodeName: name)), settings: settings)
+        }
+        let a = try make("a", incarnation: 11)
+        let b = try make("b", incarnation: 22)
+        let aEvents = IdentityRecorder()
+        let bEvents = IdentityRecorder()
+        try await a.start(delegate: aEvents)
+        try await b.start(delegate: bEvents)
+        try a.send(ping(1), to: b.localAddress)
+        _ = try await bEvents.inner.waitForEnvelopes(count: 1, from: a.localAddress)
+        #expect(aEvents.associated == [NodeIdentity(address: b.localAddress, incarnation: 22)])
+        #expect(bEvents.associated == [NodeIdentity(address: a.localAddress, incarnation: 11)])
+        await a.close()
+        await b.close()
     }
 }

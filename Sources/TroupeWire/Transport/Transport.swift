@@ -50,8 +50,17 @@ public protocol TransportDelegate: AnyObject, Sendable {
     /// `envelope` arrived from the node at `address` (the sender's ``MessageTransport/localAddress``).
     func transport(_ transport: any MessageTransport, received envelope: WireEnvelope, from address: NodeAddress)
 
+    /// A handshake with the node `identity` finished: the transport knows which life of the node
+    /// it talks to. A new incarnation at a known address means the node restarted. Transports
+    /// without a handshake (the in-memory one) never call it; the default does nothing.
+    func transport(_ transport: any MessageTransport, associatedWith identity: NodeIdentity)
+
     /// The association with the node at `address` was lost: it closed (`error` is `nil`), the
     /// connection failed, or the network partitioned (`error` says why). Envelopes sent to it and
     /// not yet delivered may be lost; a later `send` to it tries to associate again.
     func transport(_ transport: any MessageTransport, lostAssociationWith address: NodeAddress, error: (any Error)?)
+}
+
+extension TransportDelegate {
+    public func transport(_ transport: any MessageTransport, associatedWith identity: NodeIdentity) {}
 }
