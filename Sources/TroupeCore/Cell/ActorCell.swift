@@ -278,21 +278,25 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
         }
         currentReply = envelope.reply
         handlingMessage = true
-        defer {
-            handlingMessage = false
-            currentReply = nil
-        }
+        let outcome: HandleOutcome
         do {
             let handled = try actor!.receiveSynchronously(envelope.message, reply: ReplyHandle(envelope.reply), context: context)
             if _slowPath(!handled) {
+                // The turn passes to the handler's task, which sets these fields itself: reset them
+                // before it starts, so that this thread never writes them while the task runs.
+                handlingMessage = false
+                currentReply = nil
                 startAsync(envelope)
                 return .wentAsync
             }
             if _slowPath(stashRequested) { stashCurrent(envelope) }
-            return .next
+            outcome = .next
         } catch {
-            return failed(envelope, error) ? .next : .interrupted
+            outcome = failed(envelope, error) ? .next : .interrupted
         }
+        handlingMessage = false
+        currentReply = nil
+        return outcome
     }
 
     /// A handler threw: fail its ask and apply supervision. Returns whether the turn may go on.
