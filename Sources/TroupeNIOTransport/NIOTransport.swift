@@ -315,7 +315,9 @@ public final class NIOTransport: MessageTransport, Sendable {
             guard case .started(_, let delegate, _) = state.phase, case .connecting = state.outbound[address] else { return nil }
             state.outbound[address] = nil
             let failures = (state.backoff[address]?.failures ?? 0) + 1
-            let delay = min(maximum, initial << min(failures - 1, 30))
+            // Doubling per failure, saturating at the maximum (never shifted past it).
+            let shift = min(failures - 1, 62)
+            let delay = initial > (maximum >> shift) ? maximum : min(maximum, initial << shift)
             state.backoff[address] = Backoff(failures: failures, retryAt: .now() + .nanoseconds(delay))
             return delegate
         }
