@@ -345,8 +345,10 @@ public final class NIOTransport: MessageTransport, Sendable {
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
             state.inbound[ObjectIdentifier(channel)] = nil
             guard case .started(_, let delegate, _) = state.phase, let peer else { return nil }
-            // With a connection of our own to the peer, that one reports the loss when it closes.
-            if case .connected = state.outbound[peer] { return nil }
+            // With a connection of our own to the peer (made, or being made: perhaps to the peer's
+            // next incarnation), that one reports the loss; a late close of an old inbound
+            // connection must not end the new association.
+            if state.outbound[peer] != nil { return nil }
             return delegate
         }
         if let delegate, let peer { delegate.transport(self, lostAssociationWith: peer, error: nil) }
