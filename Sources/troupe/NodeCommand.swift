@@ -52,10 +52,8 @@ struct NodeCommand: AsyncParsableCommand {
         }
         print("READY \(node.address)")
         fflush(nil)
-        // Serve until killed or cancelled.
-        while !Task.isCancelled {
-            try await Task.sleep(for: .seconds(3600))
-        }
+        // Serve until the system shuts down (or the process is killed).
+        await system.terminated
     }
 }
 
