@@ -123,6 +123,20 @@ public struct ActorRef<A: ActorBehavior>: Sendable, Hashable, CustomStringConver
         }
     }
 
+    /// Delivers like ``deliver(_:reply:)``; if the actor was idle, its turn (at most `throughput`
+    /// messages) runs on the calling thread: a transport's event loop handling an inbound message.
+    package func deliverRunningInline(_ message: A.Message, reply: AnyReplySlot?) {
+        switch cell.offerRunningInline(Envelope(message, reply: reply)) {
+        case .enqueued:
+            return
+        case .full:
+            let error = ActorError(.mailboxFull, "the mailbox of \(cell.label) is full")
+            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
+        case .rejected(let error):
+            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
+        }
+    }
+
     /// Stops the actor with `reason` (a transport ending the proxies of a lost node).
     package func stop(reason: TerminationReason) {
         cell.sendSystem(.stop(reason))

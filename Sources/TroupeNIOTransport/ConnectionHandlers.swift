@@ -119,6 +119,11 @@ final class OutboundConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if established, context.channel.isWritable { transport.writable(context.channel, to: peer) }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if established {
             transport.outboundClosed(context.channel, peer: peer, error: nil)

@@ -59,11 +59,18 @@ public final class NIOTransport: MessageTransport, Sendable {
         case closed
     }
 
-    private enum Outbound {
-        /// Frames waiting for the connection.
-        case connecting([ByteBuffer])
-        /// Frames waiting for the event loop, which writes them all and flushes once per batch.
-        case connected(any Channel, outbox: [ByteBuffer], drainScheduled: Bool)
+    /// The way to one peer: frames wait in `outbox` for the connection (while `channel` is `nil`)
+    /// or for the event loop, which writes them all and flushes once per batch. A class, so that
+    /// appending under the lock never copies the outbox. Guarded by the transport's lock.
+    private final class PeerLink: @unchecked Sendable {  // only touched under the transport lock
+        var channel: (any Channel)?
+        var outbox: [ByteBuffer]
+        var drainScheduled = false
+
+        init(first: ByteBuffer) {
+            self.outbox = [first]
+            outbox.reserveCapacity(64)
+        }
     }
 
     /// Failed connection attempts to one peer, and when the next may be made.
@@ -75,7 +82,7 @@ public final class NIOTransport: MessageTransport, Sendable {
     private struct State {
         var phase = Phase.idle
         var address: NodeAddress
-        var outbound: [NodeAddress: Outbound] = [:]
+        var outbound: [NodeAddress: PeerLink] = [:]
         var inbound: [ObjectIdentifier: any Channel] = [:]
         var backoff: [NodeAddress: Backoff] = [:]
     }
@@ -89,13 +96,16 @@ public final class NIOTransport: MessageTransport, Sendable {
     private let state: NIOLockedValueBox<State>
     /// How connections are protected.
     public let security: TransportSecurity
-    private let group: any EventLoopGroup
+    /// The one event loop all of this transport's connections run on: a reply to an envelope read
+    /// on the loop is written on the same thread, with no hand-off.
+    private let eventLoop: any EventLoop
     private let allocator = ByteBufferAllocator()
     /// The settings the transport was created with.
     public let settings: Settings
 
     /// A transport that will listen at `address` (port 0: any free port, known after ``start(delegate:)``),
-    /// on `group`'s event loops.
+    /// on one of `group`'s event loops (taken at creation): every connection of the transport runs on
+    /// that loop, so what it reads and what it writes in response never change threads.
     public init(
         address: NodeAddress, security: TransportSecurity, settings: Settings = .init(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -103,7 +113,7 @@ public final class NIOTransport: MessageTransport, Sendable {
         self.state = NIOLockedValueBox(State(address: address))
         self.security = security
         self.settings = settings
-        self.group = group
+        self.eventLoop = group.next()
     }
 
     /// The address peers reach this node at (with the real port once started).
@@ -143,7 +153,7 @@ public final class NIOTransport: MessageTransport, Sendable {
         }
         let server: any Channel
         do {
-            server = try await ServerBootstrap(group: group)
+            server = try await ServerBootstrap(group: eventLoop)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { [self] channel in
@@ -181,7 +191,7 @@ public final class NIOTransport: MessageTransport, Sendable {
             }
             state.phase = .closed
             var channels = Array(state.inbound.values)
-            for case .connected(let channel, _, _) in state.outbound.values { channels.append(channel) }
+            channels.append(contentsOf: state.outbound.values.compactMap(\.channel))
             state.outbound = [:]
             state.inbound = [:]
             return (server, channels)
@@ -199,53 +209,77 @@ public final class NIOTransport: MessageTransport, Sendable {
         }
         let buffer = frame(bytes, allocator: allocator)
         let limit = settings.outboundQueueLimit
-        enum Next { case nothing, connect, drain(any Channel) }
+        enum Next { case nothing, connect, drain(any Channel), drainNow(any Channel) }
         let next: Next = try state.withLockedValue { (state: inout State) throws(TransportError) -> Next in
             switch state.phase {
             case .idle, .starting: throw TransportError(.notStarted, "the transport at \(state.address) has not been started")
             case .closed: throw TransportError(.closed, "the transport at \(state.address) is closed")
             case .started: break
             }
-            switch state.outbound[address] {
-            case .connected(let channel, var outbox, let drainScheduled):
-                guard outbox.count < limit else {
-                    throw TransportError(.unreachable, "\(limit) envelopes already wait to be written to \(address)")
-                }
-                outbox.append(buffer)
-                state.outbound[address] = .connected(channel, outbox: outbox, drainScheduled: true)
-                return drainScheduled ? .nothing : .drain(channel)
-            case .connecting(var queue):
-                guard queue.count < limit else {
-                    throw TransportError(.unreachable, "\(limit) envelopes already wait for the connection to \(address)")
-                }
-                queue.append(buffer)
-                state.outbound[address] = .connecting(queue)
-                return .nothing
-            case nil:
+            guard let link = state.outbound[address] else {
                 if let backoff = state.backoff[address], NIODeadline.now() < backoff.retryAt {
                     throw TransportError(.unreachable, "\(address) refused \(backoff.failures) connection attempt(s); the next is allowed in \((backoff.retryAt - .now()).nanoseconds / 1_000_000) ms")
                 }
-                state.outbound[address] = .connecting([buffer])
+                state.outbound[address] = PeerLink(first: buffer)
                 return .connect
             }
+            guard link.outbox.count < limit else {
+                let waitingFor = link.channel == nil ? "the connection to" : "room on the connection to"
+                throw TransportError(.unreachable, "\(limit) envelopes already wait for \(waitingFor) \(address)")
+            }
+            link.outbox.append(buffer)
+            guard let channel = link.channel else { return .nothing }
+            if link.outbox.count >= Self.inLoopBatch, channel.eventLoop.inEventLoop {
+                // A sender on the loop itself (a reply, a turn run by the loop) that keeps sending
+                // would never let a scheduled drain run: write now.
+                return .drainNow(channel)
+            }
+            if link.drainScheduled { return .nothing }
+            link.drainScheduled = true
+            return .drain(channel)
         }
         switch next {
         case .nothing: break
         case .connect: connect(to: address)
         case .drain(let channel): channel.eventLoop.execute { [self] in drainOutbox(of: channel, to: address) }
+        case .drainNow(let channel): drainOutbox(of: channel, to: address)
         }
     }
 
-    /// On the channel's event loop: writes every frame gathered for `address`, then flushes once.
+    /// How many frames a sender on the event loop gathers before writing them itself.
+    private static let inLoopBatch = 256
+
+    /// On the channel's event loop: writes the frames gathered for `address` while the connection
+    /// can take them, then flushes once. What it cannot take yet stays in the outbox (still bounded
+    /// by ``Settings/outboundQueueLimit``) until the channel is writable again.
     private func drainOutbox(of channel: any Channel, to address: NodeAddress) {
         let frames: [ByteBuffer] = state.withLockedValue { state in
-            guard case .connected(let current, let outbox, _) = state.outbound[address], current === channel else { return [] }
-            state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
-            return outbox
+            guard let link = state.outbound[address], link.channel === channel else { return [] }
+            link.drainScheduled = false
+            guard channel.isWritable, !link.outbox.isEmpty else { return [] }
+            var frames: [ByteBuffer] = []
+            frames.reserveCapacity(link.outbox.count)
+            swap(&frames, &link.outbox)
+            return frames
         }
         guard !frames.isEmpty else { return }
-        for frame in frames { channel.write(frame, promise: nil) }
+        var written = 0
+        while written < frames.count {
+            channel.write(frames[written], promise: nil)
+            written += 1
+            if !channel.isWritable { break }
+        }
         channel.flush()
+        guard written < frames.count else { return }
+        state.withLockedValue { state in
+            guard let link = state.outbound[address], link.channel === channel else { return }
+            link.outbox.insert(contentsOf: frames[written...], at: 0)
+        }
+    }
+
+    /// The connection to `address` can take writes again: go on with its outbox.
+    func writable(_ channel: any Channel, to address: NodeAddress) {
+        drainOutbox(of: channel, to: address)
     }
 
     private func connect(to address: NodeAddress) {
@@ -254,8 +288,9 @@ public final class NIOTransport: MessageTransport, Sendable {
             if case .started(_, _, let tls) = state.phase { return tls }
             return nil
         }
-        ClientBootstrap(group: group)
+        ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 256 * 1024))
             .connectTimeout(settings.connectTimeout)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -286,14 +321,16 @@ public final class NIOTransport: MessageTransport, Sendable {
         // Reported before anything queued goes out, so the delegate hears of the incarnation first.
         associated(with: peer)
         let stale: Bool = state.withLockedValue { state in
-            guard case .started = state.phase, case .connecting(let queue) = state.outbound[address] else { return true }
-            for buffer in queue { channel.write(buffer, promise: nil) }
-            channel.flush()
-            state.outbound[address] = .connected(channel, outbox: [], drainScheduled: false)
+            guard case .started = state.phase, let link = state.outbound[address], link.channel == nil else { return true }
+            link.channel = channel
             state.backoff[address] = nil
             return false
         }
-        if stale { channel.close(promise: nil) }
+        if stale {
+            channel.close(promise: nil)
+            return
+        }
+        drainOutbox(of: channel, to: address)
         settings.logger.debug("association established", metadata: ["remote.peer": "\(peer)"])
     }
 
@@ -312,7 +349,7 @@ public final class NIOTransport: MessageTransport, Sendable {
         let initial = settings.initialReconnectBackoff.nanoseconds
         let maximum = settings.maximumReconnectBackoff.nanoseconds
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
-            guard case .started(_, let delegate, _) = state.phase, case .connecting = state.outbound[address] else { return nil }
+            guard case .started(_, let delegate, _) = state.phase, let link = state.outbound[address], link.channel == nil else { return nil }
             state.outbound[address] = nil
             let failures = (state.backoff[address]?.failures ?? 0) + 1
             // Doubling per failure, saturating at the maximum (never shifted past it).
@@ -356,7 +393,7 @@ public final class NIOTransport: MessageTransport, Sendable {
 
     func outboundClosed(_ channel: any Channel, peer: NodeAddress, error: (any Error)?) {
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
-            guard case .connected(let current, _, _) = state.outbound[peer], current === channel else { return nil }
+            guard let link = state.outbound[peer], link.channel === channel else { return nil }
             state.outbound[peer] = nil
             guard case .started(_, let delegate, _) = state.phase else { return nil }
             return delegate

@@ -51,7 +51,7 @@ public final class RemoteRegistry: Sendable {
             } catch {
                 throw ActorError(.notSerializable, "a message for \(recipient) (\(A.self)) could not be decoded", underlying: error)
             }
-            ref.deliver(message, reply: reply)
+            ref.deliverRunningInline(message, reply: reply)
         }
         try state.withLock { (state: inout State) throws(ActorError) in
             if let existing = state.byID[id.rawValue] {

@@ -37,8 +37,14 @@ func makeNode(_ name: String, security: TransportSecurity) async throws -> Remot
     let system = ActorSystem(name: name, settings: settings)
     let registry = RemoteRegistry()
     try registry.register(BenchEcho.self)
+    var transportSettings = NIOTransport.Settings()
+    // The tell scenario sends its 500k messages in one burst, faster than the socket drains them:
+    // let the outbox hold them all rather than turn the excess into dead letters.
+    transportSettings.outboundQueueLimit = 1_000_000
     let node = RemoteNode(
-        system: system, transport: NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0), security: security), registry: registry)
+        system: system,
+        transport: NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0), security: security, settings: transportSettings),
+        registry: registry)
     try await node.start()
     return node
 }

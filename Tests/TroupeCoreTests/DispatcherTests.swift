@@ -105,4 +105,37 @@ struct DispatcherTests {
             try await system.shutdown()
         }
     }
+
+    @Test("a transport's inline delivery runs an idle actor's turn on the delivering thread, never a pinned actor's")
+    func inlineDelivery() async throws {
+        let (system, _) = makeSystem()
+        let shared = try system.spawn(ThreadRecorder())
+        let pinned = try system.spawn(ThreadRecorder(), options: SpawnOptions(dispatcher: .pinned))
+        try await shared.ask(.record, returning: Void.self)  // started and idle
+        try await pinned.ask(.record, returning: Void.self)
+        let deliveringThread = currentThreadID()
+        shared.deliverRunningInline(.record, reply: nil)
+        pinned.deliverRunningInline(.record, reply: nil)
+        let sharedThreads: [UInt] = try await shared.ask(.threads)
+        let pinnedThreads: [UInt] = try await pinned.ask(.threads)
+        #expect(sharedThreads.count == 2 && sharedThreads.last == deliveringThread)
+        #expect(pinnedThreads.count == 2 && pinnedThreads.last != deliveringThread)
+        try await system.shutdown()
+    }
+
+    @Test("inline delivery to a busy actor queues behind what it is doing: one message at a time, in order")
+    func inlineDeliveryToBusyActor() async throws {
+        let (system, _) = makeSystem()
+        let actor = try system.spawn(ThreadRecorder())
+        let gate = Gate()
+        let recorder = Recorder()
+        actor.tell(.holdUntil(gate))
+        while !gate.entered.load(ordering: .acquiring) { await Task.yield() }
+        for index in 0..<3 { actor.deliverRunningInline(.append("m\(index)", recorder), reply: nil) }
+        #expect(recorder.all.isEmpty)  // queued, not run beside the held turn
+        gate.open.store(true, ordering: .releasing)
+        try await actor.ask(.record, returning: Void.self)
+        #expect(recorder.all == ["m0", "m1", "m2"])
+        try await system.shutdown()
+    }
 }

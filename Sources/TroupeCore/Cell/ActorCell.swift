@@ -209,9 +209,11 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
 
     // MARK: Draining
 
-    /// One turn: system messages first, then up to `throughput` user messages.
+    /// One turn: system messages first, then up to `throughput` user messages. A turn run `inline`
+    /// on a thread that is not the dispatcher's hands the cell to its dispatcher once the budget is
+    /// spent, whether or not other cells wait.
     @inlinable
-    final func drain() -> TurnStats {
+    final func drain(inline: Bool = false) -> TurnStats {
         var budget = dispatcher.throughput
         var stats = TurnStats()
         while true {
@@ -259,7 +261,7 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
                 if _slowPath(systemPending.load(ordering: .relaxed)) { break }
                 if _slowPath(budget <= 0) {
                     let dispatcher = self.dispatcher
-                    if dispatcher.hasWaitingCells {
+                    if inline || dispatcher.hasWaitingCells {
                         dispatcher.requeue(self)
                         return stats
                     }

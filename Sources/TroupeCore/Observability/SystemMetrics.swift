@@ -47,6 +47,13 @@ final class SystemMetrics: Sendable {
         if count > 0 { processed.increment(by: Int64(count)) }
     }
 
+    /// Counts a turn that ran inline on a transport's thread, as a worker counts its turns.
+    @usableFromInline
+    func recordInlineTurn(_ stats: TurnStats) {
+        inlineHandled.add(stats.handled, ordering: .relaxed)
+        if stats.taken != stats.handled { queued.add(stats.taken - stats.handled, ordering: .relaxed) }
+    }
+
     /// Records one sampled turn's duration.
     func recordTurn(nanoseconds: Int64) {
         turnDuration.recordNanoseconds(nanoseconds)
