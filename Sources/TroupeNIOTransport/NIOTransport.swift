@@ -64,6 +64,8 @@ public final class NIOTransport: MessageTransport, Sendable {
     /// appending under the lock never copies the outbox. Guarded by the transport's lock.
     private final class PeerLink: @unchecked Sendable {  // only touched under the transport lock
         var channel: (any Channel)?
+        /// The life of the peer the connection reached (known once its handshake is done).
+        var incarnation: UInt64?
         var outbox: [ByteBuffer]
         var drainScheduled = false
 
@@ -323,6 +325,7 @@ public final class NIOTransport: MessageTransport, Sendable {
         let stale: Bool = state.withLockedValue { state in
             guard case .started = state.phase, let link = state.outbound[address], link.channel == nil else { return true }
             link.channel = channel
+            link.incarnation = peer.incarnation
             state.backoff[address] = nil
             return false
         }
@@ -334,8 +337,21 @@ public final class NIOTransport: MessageTransport, Sendable {
         settings.logger.debug("association established", metadata: ["remote.peer": "\(peer)"])
     }
 
-    /// Tells the delegate which incarnation of a node a handshake reached.
+    /// Tells the delegate which incarnation of a node a handshake reached. A connection of ours to
+    /// an earlier incarnation of that node leads to a process that is gone (a half-open connection
+    /// the kernel has not noticed yet): it is dropped and closed without reporting a loss, since
+    /// the delegate hears of the new incarnation instead; the next send connects afresh.
     func associated(with identity: NodeIdentity) {
+        let stale: (any Channel)? = state.withLockedValue { state in
+            guard let link = state.outbound[identity.address], let incarnation = link.incarnation,
+                  incarnation != identity.incarnation else { return nil }
+            state.outbound[identity.address] = nil
+            return link.channel
+        }
+        if let stale {
+            settings.logger.debug("peer restarted: closing the connection to its previous incarnation", metadata: ["remote.peer": "\(identity)"])
+            stale.close(promise: nil)
+        }
         currentDelegate?.transport(self, associatedWith: identity)
     }
 

@@ -35,6 +35,8 @@ public final class RemoteNode: TransportDelegate, Sendable {
 
     private struct Pending {
         let peer: NodeAddress
+        /// The life of the peer the ask went to, if known when it was sent (else the next one).
+        var incarnation: UInt64?
         let slot: AnyReplySlot
     }
 
@@ -46,7 +48,11 @@ public final class RemoteNode: TransportDelegate, Sendable {
 
     private struct Proxy {
         let ref: any Sendable
+        let id: ActorID
         let stop: @Sendable (TerminationReason) -> Void
+        /// The life of the peer the ref belongs to: the one known when it was made, or else the
+        /// first one associated after. A ref never follows its node into a new incarnation.
+        var incarnation: UInt64?
     }
 
     private struct State {
@@ -55,6 +61,8 @@ public final class RemoteNode: TransportDelegate, Sendable {
         var proxies: [ProxyKey: Proxy] = [:]
         /// The proxies' wire identities, by the proxy cell's id: how a remote ref is re-encoded.
         var proxyIdentities: [ActorID: (peer: NodeAddress, name: String)] = [:]
+        /// The incarnation of each associated peer; forgotten when the association is lost.
+        var incarnations: [NodeAddress: UInt64] = [:]
         var refusals = RateLimiter(burst: 10, interval: .seconds(60))
     }
 
@@ -108,7 +116,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         }
         let raced: ActorRef<A>? = state.withLock { state in
             if let raced = state.proxies[key]?.ref as? ActorRef<A> { return raced }
-            state.proxies[key] = Proxy(ref: proxy, stop: { reason in proxy.stop(reason: reason) })
+            state.proxies[key] = Proxy(ref: proxy, id: proxy.id, stop: { reason in proxy.stop(reason: reason) }, incarnation: state.incarnations[peer])
             state.proxyIdentities[proxy.id] = (peer, name)
             return nil
         }
@@ -141,7 +149,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         if let slot {
             correlation = state.withLock { state in
                 state.nextCorrelation &+= 1
-                state.pending[state.nextCorrelation] = Pending(peer: peer, slot: slot)
+                state.pending[state.nextCorrelation] = Pending(peer: peer, incarnation: state.incarnations[peer], slot: slot)
                 if state.pending.count > 1_024, state.pending.count.isMultiple(of: 1_024) {
                     // Asks that timed out or were cancelled never get a reply: drop their entries.
                     state.pending = state.pending.filter { !$0.value.slot.hasEnded }
@@ -195,10 +203,49 @@ public final class RemoteNode: TransportDelegate, Sendable {
         }
     }
 
+    /// A handshake reached `identity`. Refs and asks made before any association with its address
+    /// belong to this life of the node. If the node had another incarnation, it restarted: what
+    /// belonged to the old life ends, as if its association had been lost (pending asks fail with
+    /// ``ActorError/Code/nodeUnreachable``, refs terminate and fail fast); refs made from now on
+    /// reach the new life.
+    public func transport(_ transport: any MessageTransport, associatedWith identity: NodeIdentity) {
+        let address = identity.address
+        let (failed, ended): ([Pending], [Proxy]) = state.withLock { state in
+            let previous = state.incarnations.updateValue(identity.incarnation, forKey: address)
+            var failed: [Pending] = []
+            for (correlation, pending) in state.pending where pending.peer == address {
+                if pending.incarnation == nil {
+                    state.pending[correlation]?.incarnation = identity.incarnation
+                } else if pending.incarnation != identity.incarnation {
+                    failed.append(state.pending.removeValue(forKey: correlation)!)
+                }
+            }
+            var ended: [Proxy] = []
+            for (key, proxy) in state.proxies where key.peer == address {
+                if proxy.incarnation == nil {
+                    state.proxies[key]?.incarnation = identity.incarnation
+                } else if proxy.incarnation != identity.incarnation {
+                    ended.append(state.proxies.removeValue(forKey: key)!)
+                    state.proxyIdentities[proxy.id] = nil
+                }
+            }
+            if let previous, previous != identity.incarnation, !(failed.isEmpty && ended.isEmpty) {
+                logger.debug("peer restarted", metadata: ["remote.peer": "\(address)", "remote.incarnation": "\(identity.incarnation)"])
+            }
+            return (failed, ended)
+        }
+        for pending in failed {
+            pending.slot.deliverFailure(ActorError(.nodeUnreachable, "\(address) restarted (new incarnation) while the ask was pending; it may or may not have been handled"))
+        }
+        let reason = TerminationReason(.failed, error: ActorError(.nodeUnreachable, "\(address) restarted: this ref belonged to its previous incarnation"))
+        for proxy in ended { proxy.stop(reason) }
+    }
+
     public func transport(_ transport: any MessageTransport, lostAssociationWith address: NodeAddress, error: (any Error)?) {
         logger.debug("association lost", metadata: ["remote.peer": "\(address)"])
         failPending { $0 == address }
         let lost: [Proxy] = state.withLock { state in
+            state.incarnations[address] = nil
             let keys = state.proxies.keys.filter { $0.peer == address }.sorted { $0.name < $1.name }
             state.proxyIdentities = state.proxyIdentities.filter { $0.value.peer != address }
             return keys.compactMap { state.proxies.removeValue(forKey: $0) }

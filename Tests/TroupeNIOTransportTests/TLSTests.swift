@@ -187,4 +187,40 @@ struct HandshakeOverTCPTests {
         await a.close()
         await b.close()
     }
+
+    @Test("a hello from a new incarnation of a node drops the connection to its old one; the next send reconnects")
+    func newIncarnationDropsStaleConnection() async throws {
+        func make(_ name: String, incarnation: UInt64) -> NIOTransport {
+            var settings = NIOTransport.Settings()
+            settings.incarnation = incarnation
+            return NIOTransport(address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0), security: .plaintext, settings: settings)
+        }
+        let a = make("a", incarnation: 11)
+        let b = make("b", incarnation: 22)
+        let aEvents = IdentityRecorder()
+        let bEvents = IdentityRecorder()
+        try await a.start(delegate: aEvents)
+        try await b.start(delegate: bEvents)
+        try a.send(ping(1), to: b.localAddress)
+        _ = try await bEvents.inner.waitForEnvelopes(count: 1, from: a.localAddress)
+
+        // Someone at b's address says hello as another life of b: as if b had restarted and the
+        // connection a holds were half-open.
+        let impostor = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: Int(a.localAddress.port)).get()
+        let reborn = NodeIdentity(address: b.localAddress, incarnation: 23)
+        try await impostor.writeAndFlush(ByteBuffer(bytes: framed(Handshake.frame(Handshake.helloType, from: reborn).serializedBytes())))
+        // a closes its connection to the old life: b sees it go.
+        _ = try await bEvents.inner.waitForLostAssociation(with: a.localAddress)
+        #expect(aEvents.associated.contains(reborn))
+        #expect(aEvents.inner.events.lostAssociations.isEmpty, "a heard of the new life instead of a loss")
+
+        try a.send(ping(2), to: b.localAddress)
+        let received = try await bEvents.inner.waitForEnvelopes(count: 2, from: a.localAddress)
+        #expect(received.map(\.correlationID) == [1, 2])
+        #expect(aEvents.associated.last == NodeIdentity(address: b.localAddress, incarnation: 22), "a new connection, a new handshake")
+        try await impostor.close()
+        await a.close()
+        await b.close()
+    }
 }

@@ -99,6 +99,45 @@ struct RemoteNodeTests {
         }
     }
 
+    @Test("a new incarnation of a node ends what belonged to the old one; refs made before any association bind to the next")
+    func newIncarnation() async throws {
+        let simulation = Simulation(seed: 9)
+        try await simulation.run {
+            let nodes = try await TwoNodes.make(simulation)
+            let b = nodes.b.address
+            // The in-memory transport has no handshake: report the peer's lives as TCP would.
+            let unbound = try nodes.a.ref(Ledger.self, name: "ledger", on: b)
+            nodes.a.transport(nodes.a.transport, associatedWith: NodeIdentity(address: b, incarnation: 1))
+            #expect(try await unbound.append(1) == 1)
+            // The same life again (a second connection's handshake) changes nothing.
+            nodes.a.transport(nodes.a.transport, associatedWith: NodeIdentity(address: b, incarnation: 1))
+            #expect(try await unbound.append(2) == 2)
+
+            let started = simulation.clock.now
+            async let total: Result<Int, any Error> = {
+                do { return .success(try await unbound.ask(.slowTotal(after: .seconds(10)), timeout: .seconds(60))) } catch { return .failure(error) }
+            }()
+            try await simulation.clock.sleep(for: .seconds(1))
+            nodes.a.transport(nodes.a.transport, associatedWith: NodeIdentity(address: b, incarnation: 2))
+            let outcome = await total
+            let restarted = #expect(throws: ActorError.self) { try outcome.get() }
+            #expect(restarted?.code == .nodeUnreachable)
+            #expect(restarted?.message.contains("restarted") == true)
+            #expect(simulation.clock.now - started == .seconds(1), "failed at once, not at its timeout")
+
+            let reason = await unbound.termination
+            #expect((reason.error as? ActorError)?.code == .nodeUnreachable)
+            let stale = await #expect(throws: ActorError.self) { try await unbound.all() }
+            #expect(stale?.code == .actorStopped)
+
+            // A ref made now belongs to the new life and survives its handshakes.
+            let fresh = try nodes.a.ref(Ledger.self, name: "ledger", on: b)
+            #expect(fresh != unbound)
+            nodes.a.transport(nodes.a.transport, associatedWith: NodeIdentity(address: b, incarnation: 2))
+            #expect(try await fresh.ask(.all, returning: [Int].self, timeout: .seconds(30)) == [1, 2])
+        }
+    }
+
     @Test("when every envelope is dropped, an ask times out in virtual time")
     func dropTimesOut() async throws {
         let simulation = Simulation(seed: 8)
