@@ -271,12 +271,15 @@ public final class NIOTransport: MessageTransport, Sendable {
             written += 1
             if !channel.isWritable { break }
         }
-        channel.flush()
-        guard written < frames.count else { return }
-        state.withLockedValue { state in
-            guard let link = state.outbound[address], link.channel === channel else { return }
-            link.outbox.insert(contentsOf: frames[written...], at: 0)
+        if written < frames.count {
+            // Back in front of anything sent meanwhile, and before the flush: the flush may make
+            // the channel writable again and drain the outbox from inside it.
+            state.withLockedValue { state in
+                guard let link = state.outbound[address], link.channel === channel else { return }
+                link.outbox.insert(contentsOf: frames[written...], at: 0)
+            }
         }
+        channel.flush()
     }
 
     /// The connection to `address` can take writes again: go on with its outbox.
