@@ -26,20 +26,26 @@
 ///
 /// Rules the macro checks (each violation is a compile-time error):
 /// - The type is a `struct`, an `enum` or a `final class` (not a protocol, an `actor`, or a non-final class).
-/// - The type does not itself declare members named `Message`, `Handlers`, `receive`, `receiveSynchronously` or
-///   `isReentrant`.
+/// - The type does not itself declare members named `Message`, `Handlers`, `receive`, `receiveSynchronously`,
+///   `isReentrant` or `messageTypeName`.
 /// - Handlers have distinct base names (overloads are not supported) and are not named like an `ActorRef` member
 ///   (`tell`, `send`, `ask`, `stop`, `path`, `name`, `id`, `system`, `isLocal`, `termination`, `description`,
 ///   `hash`, `hashValue`), which would shadow them.
 /// - Handlers are declared directly in the type's body: not in an extension and not inside `#if`.
+///
+/// `messageTypeName` is the name the actor's messages go by between nodes (remoting derives their type id from
+/// it): the declared name, `"Counter.Message"`, the same in every build and on every machine. Give another with
+/// `@Actor(wireName: "shop.Counter")` (a plain string literal), to keep the id when the type is renamed or to tell
+/// apart two actors of the same name in different modules.
 @attached(
     extension,
     conformances: ActorBehavior,
-    names: named(Message), named(Handlers), named(receive), named(receiveSynchronously), named(isReentrant)
+    names: named(Message), named(Handlers), named(receive), named(receiveSynchronously), named(isReentrant),
+    named(messageTypeName)
 )
-public macro Actor() = #externalMacro(module: "TroupeMacros", type: "ActorMacro")
+public macro Actor(wireName: String? = nil) = #externalMacro(module: "TroupeMacros", type: "ActorMacro")
 
-/// Marks a method of an ``Actor()`` type as a message handler: callers reach it through the actor's reference, as
+/// Marks a method of an ``Actor(wireName:)`` type as a message handler: callers reach it through the actor's reference, as
 /// `try await ref.name(arguments)`, which sends a message and returns the handler's result.
 ///
 /// A handler may be `mutating`, `async` and/or `throws` (typed throws included). Its parameters travel in the

@@ -41,9 +41,17 @@ public protocol ActorBehavior: SendableMetatype {
     /// Called with signals from the runtime, such as the termination of a watched actor. The default
     /// ignores them.
     mutating func receiveSignal(_ signal: ActorSignal, context: ActorContext<Self>) throws
+
+    /// The name this actor's messages go by between nodes: remoting derives their type id from it, so
+    /// it must be the same in every build and on every machine. `@Actor` generates the declared name
+    /// (`"Counter.Message"`, or the one given with `@Actor(wireName:)`); the default for a hand-written
+    /// behaviour is the module-qualified name of `Message`.
+    static var messageTypeName: String { get }
 }
 
 extension ActorBehavior {
+    public static var messageTypeName: String { String(reflecting: Message.self) }
+
     @inlinable
     public mutating func receiveSynchronously(_ message: Message, reply: ReplyHandle, context: ActorContext<Self>) throws -> Bool {
         false

@@ -19,6 +19,8 @@ struct ActorDeclaration {
     let kind: Kind
     /// The access modifier every generated declaration gets, followed by a space (`"public "`), or empty.
     let accessModifier: String
+    /// The name given with `@Actor(wireName:)`, if any.
+    let wireName: String?
 
     /// Whether `receive` must be `mutating` (value types only).
     var isValueType: Bool { kind != .finalClass }
@@ -47,7 +49,26 @@ struct ActorDeclaration {
                 .at(attribute)
             return .failure(DiagnosticsError(diagnostics: [diagnostic]))
         }
-        return .success(ActorDeclaration(kind: kind, accessModifier: accessModifier(of: declaration.modifiers)))
+        let wireName: String?
+        switch self.wireName(in: attribute) {
+        case .success(let name): wireName = name
+        case .failure(let error): return .failure(error)
+        }
+        return .success(ActorDeclaration(kind: kind, accessModifier: accessModifier(of: declaration.modifiers), wireName: wireName))
+    }
+
+    /// The `wireName:` argument of `@Actor`: a non-empty plain string literal, or absent.
+    private static func wireName(in attribute: AttributeSyntax) -> Result<String?, DiagnosticsError> {
+        guard case .argumentList(let arguments) = attribute.arguments else { return .success(nil) }
+        for argument in arguments where argument.label?.text == "wireName" {
+            guard let literal = argument.expression.as(StringLiteralExprSyntax.self),
+                let value = literal.representedLiteralValue, !value.isEmpty
+            else {
+                return .failure(DiagnosticsError(diagnostics: [TroupeDiagnostic.wireNameNotLiteral.at(argument.expression)]))
+            }
+            return .success(value)
+        }
+        return .success(nil)
     }
 
     /// `"public "` for `public`/`open` types, `"package "` for `package` types, else empty.

@@ -28,6 +28,7 @@ struct ActorExtensionGenerator {
         let conformance = addsConformance ? ": \(runtime).ActorBehavior" : ""
         let sections = [
             messageEnum(access: access),
+            messageTypeName(access: access),
             handlersStruct(access: access),
             receive(access: access),
             receiveSynchronously(access: access),
@@ -49,6 +50,22 @@ struct ActorExtensionGenerator {
         }
         return ["/// The messages `\(typeName)` handles: one case per `@Handler`."]
             + braced("\(access)enum Message: Sendable", cases)
+    }
+
+    /// `static var messageTypeName: String { "Counter.Message" }`: the stable name the message type's
+    /// remote id is derived from (the declared name, or `@Actor(wireName:)`).
+    private func messageTypeName(access: String) -> [String] {
+        let name = declaration.wireName ?? "\(typeName).Message"
+        let escaped = name.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "\\", "\"": return "\\" + String(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: return "\\u{\(String(scalar.value, radix: 16))}"
+            default: return String(scalar)
+            }
+        }
+        let literal = "\"" + escaped.joined() + "\""
+        return ["/// The name `\(typeName)`'s messages go by on the wire; their remote type id is derived from it."]
+            + braced("\(access)static var messageTypeName: String", [literal])
     }
 
     // MARK: - Handlers

@@ -50,6 +50,8 @@ enum TroupeDiagnostic: DiagnosticMessage {
     case reservedParameterName(handler: String, parameter: String)
     /// The `reentrant:` argument of `@Handler` is not a Boolean literal.
     case reentrantArgumentNotLiteral
+    /// `@Actor(wireName:)` with something other than a plain string literal.
+    case wireNameNotLiteral
     /// A handler is declared inside an `#if` block, where `@Actor` does not look.
     case handlerInsideIfConfig(name: String)
 
@@ -67,7 +69,7 @@ enum TroupeDiagnostic: DiagnosticMessage {
 
     /// The member names `@Actor` generates; the attached type must not declare them itself.
     static let generatedMemberNames: [String] = [
-        "Message", "Handlers", "receive", "receiveSynchronously", "isReentrant",
+        "Message", "Handlers", "receive", "receiveSynchronously", "isReentrant", "messageTypeName",
     ]
 
     var message: String {
@@ -104,6 +106,8 @@ enum TroupeDiagnostic: DiagnosticMessage {
             return "parameter '\(parameter)' of handler '\(handler)' clashes with the '_ref' property that @Actor generates; rename it"
         case .reentrantArgumentNotLiteral:
             return "'reentrant:' must be the literal 'true' or 'false'"
+        case .wireNameNotLiteral:
+            return "'wireName:' must be a non-empty string literal without interpolation: it names the actor's messages on the wire, so it must be the same in every build"
         case .handlerInsideIfConfig(let name):
             return "handler '\(name)' is inside an '#if' block, where @Actor does not look for handlers; move it out of the '#if'"
         case .internalError(let detail):
@@ -132,6 +136,7 @@ enum TroupeDiagnostic: DiagnosticMessage {
         case .reentrantMutatingHandler: id = "reentrantMutatingHandler"
         case .reservedParameterName: id = "reservedParameterName"
         case .reentrantArgumentNotLiteral: id = "reentrantArgumentNotLiteral"
+        case .wireNameNotLiteral: id = "wireNameNotLiteral"
         case .handlerInsideIfConfig: id = "handlerInsideIfConfig"
         case .internalError: id = "internalError"
         }

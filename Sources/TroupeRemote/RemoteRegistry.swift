@@ -13,8 +13,9 @@ import TroupeWire
 /// try registry.register(Counter.self)
 /// ```
 ///
-/// A type's id is the FNV-1a hash of its declared name (by default the module-qualified name of
-/// its `Message` type, e.g. `Shop.Counter.Message`): stable across builds and machines, never the
+/// A type's id is the FNV-1a hash of its declared name: by default the actor's
+/// `messageTypeName`, which `@Actor` generates from the type's declared name (`"Counter.Message"`,
+/// or the name given with `@Actor(wireName:)`). It is stable across builds and machines, never the
 /// mangled name or `Hasher`. Both nodes must register the type under the same name.
 public final class RemoteRegistry: Sendable {
     /// How a registered type's inbound messages are decoded and delivered.
@@ -36,12 +37,12 @@ public final class RemoteRegistry: Sendable {
     /// Creates an empty registry.
     public init() {}
 
-    /// Allows actor type `A` to be reached over the wire, under `name` (default: the
-    /// module-qualified name of `A.Message`). Registering the same type again under the same name
+    /// Allows actor type `A` to be reached over the wire, under `name` (default:
+    /// `A.messageTypeName`). Registering the same type again under the same name
     /// does nothing. Throws ``ActorError/Code/invalidSettings`` when the name is taken by another
     /// type or its id collides with another name's.
     public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: Codable {
-        let name = name ?? String(reflecting: A.Message.self)
+        let name = name ?? A.messageTypeName
         let id = MessageTypeID(name: name)
         let entry = Entry(typeID: id, actorType: "\(A.self)") { system, recipient, payload, decoder, reply in
             let ref = try system.lookupNow(A.self, name: recipient)

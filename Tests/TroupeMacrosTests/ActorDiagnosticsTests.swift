@@ -131,4 +131,25 @@ import Testing
             ]
         )
     }
+
+    @Test func rejectsWireNameThatIsNotALiteral() {
+        for argument in ["name", "\"shop.\\(version)\"", "\"\""] {
+            assertTroupeExpansion(
+                """
+                @Actor(wireName: \(argument))
+                struct Cart {}
+                """,
+                expandedSource: """
+                struct Cart {}
+                """,
+                diagnostics: [
+                    DiagnosticSpec(
+                        message: "'wireName:' must be a non-empty string literal without interpolation: it names the actor's messages on the wire, so it must be the same in every build",
+                        line: 1,
+                        column: 18
+                    )
+                ]
+            )
+        }
+    }
 }

@@ -28,6 +28,11 @@ import Testing
                     case store(key: String, value: String)
                 }
 
+                /// The name `Cache`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Cache.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Cache>`: calling `ref.lookup(...)` asks the actor and returns its reply.
                 struct Handlers: TroupeCore.ActorHandlers {
                     let _ref: TroupeCore.ActorRef<Cache>
@@ -131,6 +136,11 @@ import Testing
                     case echo(String)
                 }
 
+                /// The name `Mirror`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Mirror.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Mirror>`: calling `ref.echo(...)` asks the actor and returns its reply.
                 struct Handlers: TroupeCore.ActorHandlers {
                     let _ref: TroupeCore.ActorRef<Mirror>
@@ -187,6 +197,11 @@ import Testing
                 /// The messages `Pinger` handles: one case per `@Handler`.
                 enum Message: Sendable {
                     case ping
+                }
+
+                /// The name `Pinger`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Pinger.Message"
                 }
 
                 /// The typed handler methods of `ActorRef<Pinger>`: calling `ref.ping(...)` asks the actor and returns its reply.
@@ -258,6 +273,11 @@ import Testing
                     case order(id: Int)
                     case type(actor: String, context: String)
                     case notify(Int, callback: @Sendable () -> Void)
+                }
+
+                /// The name `Shop`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Shop.Message"
                 }
 
                 /// The typed handler methods of `ActorRef<Shop>`: calling `ref.order(...)` asks the actor and returns its reply.
@@ -363,6 +383,11 @@ import Testing
                     case parse(String)
                 }
 
+                /// The name `Parser`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Parser.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Parser>`: calling `ref.parse(...)` asks the actor and returns its reply.
                 struct Handlers: TroupeCore.ActorHandlers {
                     let _ref: TroupeCore.ActorRef<Parser>
@@ -405,6 +430,46 @@ import Testing
                 }
             }
             """
+        )
+    }
+
+    @Test func wireNameReplacesTheDeclaredName() {
+        assertTroupeExpansion(
+            #"""
+            @Actor(wireName: "shop.\"Cart\"")
+            struct Cart {}
+            """#,
+            expandedSource: #"""
+            struct Cart {}
+
+            extension Cart: TroupeCore.ActorBehavior {
+                /// The messages `Cart` handles: one case per `@Handler`.
+                enum Message: Sendable {
+                }
+
+                /// The name `Cart`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "shop.\"Cart\""
+                }
+
+                /// The typed handler methods of `ActorRef<Cart>` (`Cart` has no `@Handler`s yet).
+                struct Handlers: TroupeCore.ActorHandlers {
+                    let _ref: TroupeCore.ActorRef<Cart>
+                    init(ref: TroupeCore.ActorRef<Cart>) {
+                        self._ref = ref
+                    }
+                }
+
+                mutating func receive(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Cart>) async throws {
+                }
+
+                mutating func receiveSynchronously(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Cart>) throws -> Bool {
+                }
+
+                static func isReentrant(_ message: Message) -> Bool {
+                }
+            }
+            """#
         )
     }
 }

@@ -39,6 +39,11 @@ import Testing
                     case slowLookup(key: String)
                 }
 
+                /// The name `Counter`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Counter.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Counter>`: calling `ref.increment(...)` asks the actor and returns its reply.
                 struct Handlers: TroupeCore.ActorHandlers {
                     let _ref: TroupeCore.ActorRef<Counter>
@@ -196,6 +201,11 @@ import Testing
                     case greet(name: String)
                 }
 
+                /// The name `Greeter`'s messages go by on the wire; their remote type id is derived from it.
+                public static var messageTypeName: String {
+                    "Greeter.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Greeter>`: calling `ref.greet(...)` asks the actor and returns its reply.
                 public struct Handlers: TroupeCore.ActorHandlers {
                     public let _ref: TroupeCore.ActorRef<Greeter>
@@ -260,6 +270,11 @@ import Testing
                 /// The messages `Light` handles: one case per `@Handler`.
                 package enum Message: Sendable {
                     case toggle
+                }
+
+                /// The name `Light`'s messages go by on the wire; their remote type id is derived from it.
+                package static var messageTypeName: String {
+                    "Light.Message"
                 }
 
                 /// The typed handler methods of `ActorRef<Light>`: calling `ref.toggle(...)` asks the actor and returns its reply.
@@ -329,6 +344,11 @@ import Testing
                     case log(String)
                 }
 
+                /// The name `Logger`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Logger.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Logger>`: calling `ref.log(...)` asks the actor and returns its reply.
                 struct Handlers: TroupeCore.ActorHandlers {
                     let _ref: TroupeCore.ActorRef<Logger>
@@ -395,6 +415,11 @@ import Testing
                 enum Message: Sendable {
                     case fetch(url: String)
                     case warmUp
+                }
+
+                /// The name `Fetcher`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Fetcher.Message"
                 }
 
                 /// The typed handler methods of `ActorRef<Fetcher>`: calling `ref.fetch(...)` asks the actor and returns its reply.
@@ -468,6 +493,11 @@ import Testing
                 enum Message: Sendable {
                 }
 
+                /// The name `Idle`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Idle.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Idle>` (`Idle` has no `@Handler`s yet).
                 struct Handlers: TroupeCore.ActorHandlers {
                     let _ref: TroupeCore.ActorRef<Idle>
@@ -506,6 +536,11 @@ import Testing
                 /// The messages `Store` handles: one case per `@Handler`.
                 enum Message: Sendable {
                     case load(key: String, fallback: Int, Int)
+                }
+
+                /// The name `Store`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Store.Message"
                 }
 
                 /// The typed handler methods of `ActorRef<Store>`: calling `ref.load(...)` asks the actor and returns its reply.
@@ -573,6 +608,11 @@ import Testing
                 enum Message: Sendable {
                     case spawn(count: Int)
                     case label
+                }
+
+                /// The name `Spawner`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Spawner.Message"
                 }
 
                 /// The typed handler methods of `ActorRef<Spawner>`: calling `ref.spawn(...)` asks the actor and returns its reply.

@@ -86,6 +86,11 @@ func emptyActorExtension(_ typeName: String, isValueType: Bool = true) -> String
         enum Message: Sendable {
         }
 
+        /// The name `\(typeName)`'s messages go by on the wire; their remote type id is derived from it.
+        static var messageTypeName: String {
+            "\(typeName).Message"
+        }
+
         /// The typed handler methods of `ActorRef<\(typeName)>` (`\(typeName)` has no `@Handler`s yet).
         struct Handlers: TroupeCore.ActorHandlers {
             let _ref: TroupeCore.ActorRef<\(typeName)>

@@ -82,6 +82,11 @@ import Testing
                     case say
                 }
 
+                /// The name `Echo`'s messages go by on the wire; their remote type id is derived from it.
+                static var messageTypeName: String {
+                    "Echo.Message"
+                }
+
                 /// The typed handler methods of `ActorRef<Echo>`: calling `ref.say(...)` asks the actor and returns its reply.
                 struct Handlers: TroupeCore.ActorHandlers {
                     let _ref: TroupeCore.ActorRef<Echo>

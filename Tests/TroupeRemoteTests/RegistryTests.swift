@@ -4,7 +4,7 @@ import Troupe
 
 @Suite("Remote registry and refusal rate limit")
 struct RegistryTests {
-    @Test("a type's id comes from its declared name; registering twice is harmless; a taken name is refused")
+    @Test("a type's id comes from the name @Actor declares; registering twice is harmless; a taken name is refused")
     func registration() throws {
         let registry = RemoteRegistry()
         try registry.register(Ledger.self)
@@ -12,10 +12,12 @@ struct RegistryTests {
         #expect(registry.isRegistered(Ledger.self))
         #expect(!registry.isRegistered(Secret.self))
         let id = try #require(registry.typeID(of: Ledger.self))
-        #expect(id == MessageTypeID(name: "TroupeRemoteTests.Ledger.Message"))
+        #expect(Ledger.messageTypeName == "Ledger.Message")
+        #expect(id == MessageTypeID(name: "Ledger.Message"))
+        #expect(id.rawValue == 0x2cfa_4faa_72f8_4505, "the FNV-1a hash of the name: the same in every build, on every machine")
 
         let error = #expect(throws: ActorError.self) {
-            try registry.register(Secret.self, as: "TroupeRemoteTests.Ledger.Message")
+            try registry.register(Secret.self, as: "Ledger.Message")
         }
         #expect(error?.code == .invalidSettings)
         let renamed = #expect(throws: ActorError.self) { try registry.register(Ledger.self, as: "ledger.v2") }
