@@ -88,6 +88,24 @@ public final class RemoteNode: TransportDelegate, Sendable {
         state.withLock { state in state.pending.values.filter { !$0.slot.hasEnded }.count }
     }
 
+    /// The incarnation (life) of the node at `peer` that this node is associated with: known once a
+    /// handshake with it has finished, forgotten when the association is lost. `nil` over a
+    /// transport without handshakes (the in-memory one).
+    public func incarnation(of peer: NodeAddress) -> UInt64? {
+        state.withLock { $0.incarnations[peer] }
+    }
+
+    /// Associates with the node at `peer` now, rather than on the first message to it: sends a
+    /// greeting the peer ignores. If the peer cannot be reached, the loss is reported as for any
+    /// association (``ActorError/Code/nodeUnreachable`` for whatever waits on it); throws only if
+    /// the transport refuses the send at once (not started, closed, backing off).
+    public func associate(with peer: NodeAddress) throws {
+        try transport.send(WireEnvelope(kind: .system, recipient: "", messageType: Self.greetingType), to: peer)
+    }
+
+    /// The system envelope of ``associate(with:)``.
+    static let greetingType = MessageTypeID(name: "troupe.remote.Greeting")
+
     /// Starts receiving.
     public func start() async throws {
         try await transport.start(delegate: self)
@@ -188,6 +206,8 @@ public final class RemoteNode: TransportDelegate, Sendable {
             watchLocal(envelope.recipient, for: address)
         case .system where envelope.messageType == RemoteWatch.terminatedType:
             remoteTerminated(envelope, from: address)
+        case .system where envelope.messageType == Self.greetingType:
+            break  // it did its job: the association exists
         case .reply, .failure:
             guard let pending = state.withLock({ $0.pending.removeValue(forKey: envelope.correlationID) }) else {
                 return  // the ask already ended (timed out, cancelled): a late reply is dropped

@@ -28,12 +28,25 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(help: "Use plaintext TCP instead of mutual TLS (trusted networks and benchmarks only).")
     var plaintext = false
 
+    @Option(help: "A node to associate with at start, name@host:port; may be repeated.")
+    var peer: [String] = []
+
     @Option(help: "Host an echo actor under this name (for tests); may be repeated.")
     var echo: [String] = []
+
+    @Option(help: "Host a relay actor under this name (for tests: it reaches echo actors on other nodes from this one).")
+    var relay: String?
 
     func validate() throws {
         if !plaintext && (cert == nil || key == nil || trust == nil) {
             throw ValidationError("mutual TLS needs --cert, --key and --trust (or pass --plaintext)")
+        }
+        for peer in peer {
+            do {
+                _ = try NodeAddress(parsing: peer)
+            } catch {
+                throw ValidationError("--peer \(peer): \(error)")
+            }
         }
     }
 
@@ -44,11 +57,18 @@ struct NodeCommand: AsyncParsableCommand {
             : .mutualTLS(try TLSIdentity(certificateChainFile: cert!, privateKeyFile: key!, trustRootsFile: trust!))
         let system = ActorSystem(name: name)
         let registry = RemoteRegistry()
-        try registry.register(NodeEcho.self, as: "troupe.node.Echo")
+        try registry.register(NodeEcho.self)
+        try registry.register(NodeRelay.self)
         let node = RemoteNode(system: system, transport: NIOTransport(address: address, security: security), registry: registry)
         try await node.start()
         for echoName in echo {
             try system.spawn(NodeEcho(), name: echoName)
+        }
+        if let relay {
+            try system.spawn(NodeRelay(node: node), name: relay)
+        }
+        for peer in peer {
+            try node.associate(with: try NodeAddress(parsing: peer))
         }
         print("READY \(node.address)")
         fflush(nil)

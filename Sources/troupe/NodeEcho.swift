@@ -1,9 +1,8 @@
 import Troupe
 
 /// The actor `troupe node --echo NAME` hosts, for tests across processes: it echoes, counts, and
-/// can be made to wait. Registered for remote use as `troupe.node.Echo` (tests declare the same
-/// shape under that name).
-@Actor
+/// can be made to wait. Tests declare the same shape under the same wire name.
+@Actor(wireName: "troupe.node.Echo")
 struct NodeEcho {
     var handled = 0
     @Handler mutating func echo(_ text: String) -> String {

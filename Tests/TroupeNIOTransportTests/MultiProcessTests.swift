@@ -5,9 +5,9 @@ import TroupeNIOTransport
 import TroupeRemote
 import TroupeTestKit
 
-/// The shape of `troupe node --echo`'s actor, registered under the same name: the wire carries the
-/// registered name and the case names, so the two declarations interoperate.
-@Actor
+/// The shape of `troupe node --echo`'s actor, under the same wire name: the wire carries that
+/// name and the case names, so the two declarations interoperate.
+@Actor(wireName: "troupe.node.Echo")
 struct NodeEcho {
     var handled = 0
     @Handler mutating func echo(_ text: String) -> String {
@@ -22,6 +22,22 @@ struct NodeEcho {
 }
 
 extension NodeEcho.Message: Codable {}
+
+/// The shape of `troupe node --relay`'s actor (its handlers run only there).
+@Actor(wireName: "troupe.node.Relay")
+struct NodeRelay {
+    @Handler func echo(on peer: String, name: String, text: String) throws -> String { throw Self.elsewhere }
+    @Handler func stall(on peer: String, name: String, seconds: Int) throws -> Int { throw Self.elsewhere }
+    @Handler func watch(on peer: String, name: String) throws { throw Self.elsewhere }
+    @Handler func echoWatched(on peer: String, name: String, text: String) throws -> String { throw Self.elsewhere }
+    @Handler func terminated() throws -> [String] { throw Self.elsewhere }
+    @Handler func incarnation(of peer: String) throws -> UInt64? { throw Self.elsewhere }
+    @Handler func pendingAsks() throws -> Int { throw Self.elsewhere }
+
+    static var elsewhere: ActorError { ActorError(.invalidState, "the relay runs in troupe node") }
+}
+
+extension NodeRelay.Message: Codable {}
 
 /// A `troupe node` child process.
 final class NodeProcess: Sendable {
@@ -39,12 +55,14 @@ final class NodeProcess: Sendable {
     }
 
     /// Starts `troupe node` and waits for its READY line.
-    static func start(name: String, bind: String, credentials directory: String, echo: [String]) async throws -> NodeProcess {
+    static func start(
+        name: String, bind: String, credentials directory: String, echo: [String] = [], relay: String? = nil, peers: [NodeAddress] = []
+    ) async throws -> NodeProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["node", "--name", name, "--bind", bind,
                              "--cert", "\(directory)/\(name).pem", "--key", "\(directory)/\(name).key", "--trust", "\(directory)/ca.pem"]
-            + echo.flatMap { ["--echo", $0] }
+            + echo.flatMap { ["--echo", $0] } + (relay.map { ["--relay", $0] } ?? []) + peers.flatMap { ["--peer", "\($0)"] }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -94,7 +112,7 @@ struct MultiProcessTests {
         // This process is node "a".
         let system = ActorSystem(name: "a")
         let registry = RemoteRegistry()
-        try registry.register(NodeEcho.self, as: "troupe.node.Echo")
+        try registry.register(NodeEcho.self)
         let a = RemoteNode(
             system: system,
             transport: NIOTransport(
@@ -134,6 +152,69 @@ struct MultiProcessTests {
 
         second.kill()
         await a.close()
+        try await system.shutdown()
+    }
+
+    @Test("two troupe node processes: when one is killed, the other's pending asks fail fast, its watchers are told, and it meets the restarted node as a new incarnation")
+    func twoNodeProcesses() async throws {
+        let directory = NSTemporaryDirectory() + "troupe-certs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let authority = try DevelopmentCertificateAuthority()
+        try authority.rootCertificatePEM().write(toFile: "\(directory)/ca.pem", atomically: true, encoding: .utf8)
+        for name in ["a", "b"] {
+            let (certificate, key) = try authority.issuePEM(nodeName: name)
+            try certificate.write(toFile: "\(directory)/\(name).pem", atomically: true, encoding: .utf8)
+            try key.write(toFile: "\(directory)/\(name).key", atomically: true, encoding: .utf8)
+        }
+        let b = try await NodeProcess.start(name: "b", bind: "127.0.0.1:0", credentials: directory, echo: ["echo"])
+        let a = try await NodeProcess.start(name: "a", bind: "127.0.0.1:0", credentials: directory, relay: "relay", peers: [b.address])
+        defer { a.kill() }
+
+        // This process, node "t", drives node a through its relay.
+        let system = ActorSystem(name: "t")
+        let registry = RemoteRegistry()
+        try registry.register(NodeRelay.self)
+        let t = RemoteNode(
+            system: system,
+            transport: NIOTransport(
+                address: NodeAddress(systemName: "t", host: "127.0.0.1", port: 0),
+                security: .mutualTLS(try authority.issue(nodeName: "t"))),
+            registry: registry)
+        try await t.start()
+        let relay = try t.ref(NodeRelay.self, name: "relay", on: a.address)
+        let peer = "\(b.address)"
+
+        // --peer: a associates with b at start, before any message of ours.
+        var associated: UInt64? = nil
+        while associated == nil { associated = try await relay.incarnation(of: peer) }
+        let firstLife = try #require(associated)
+        #expect(try await relay.echo(on: peer, name: "echo", text: "hello") == "hello")
+        try await relay.watch(on: peer, name: "echo")
+        async let stalled: Result<Int, any Error> = {
+            do { return .success(try await relay.ask(.stall(on: peer, name: "echo", seconds: 600), timeout: .seconds(600))) } catch { return .failure(error) }
+        }()
+        while try await relay.pendingAsks() == 0 { await Task.yield() }
+
+        b.kill()
+        // Node a's ask (600 s timeout) failed at once, and a's relay passed the error on.
+        let outcome = await stalled
+        let error = #expect(throws: ActorError.self) { try outcome.get() }
+        #expect(error?.code == .nodeUnreachable)
+        var terminated: [String] = []
+        while terminated.isEmpty { terminated = try await relay.terminated() }
+        #expect(terminated == ["echo@\(peer): nodeUnreachable"])
+
+        // b comes back on the same port: a new process, a new incarnation.
+        let reborn = try await NodeProcess.start(name: "b", bind: "127.0.0.1:\(b.address.port)", credentials: directory, echo: ["echo"])
+        defer { reborn.kill() }
+        let stale = await #expect(throws: ActorError.self) { try await relay.echoWatched(on: peer, name: "echo", text: "old ref") }
+        #expect(stale?.code == .actorStopped)
+        #expect(try await relay.echo(on: peer, name: "echo", text: "again") == "again")
+        let secondLife = try #require(try await relay.incarnation(of: peer))
+        #expect(secondLife != firstLife)
+
+        await t.close()
         try await system.shutdown()
     }
 }
