@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "TroupeTestKit", targets: ["TroupeTestKit"]),
         .library(name: "TroupeRemote", targets: ["TroupeRemote"]),
         .library(name: "TroupeNIOTransport", targets: ["TroupeNIOTransport"]),
+        .library(name: "TroupeProtobuf", targets: ["TroupeProtobuf"]),
         .executable(name: "troupe-demo", targets: ["troupe-demo"]),
         .executable(name: "troupe", targets: ["troupe"]),
         .executable(name: "troupe-bench", targets: ["troupe-bench"]),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .target(
@@ -88,6 +90,17 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        // Protobuf messages across the wire: as an actor's whole message, or inside a Codable one.
+        // Only this target (and its tests) compiles swift-protobuf's library; the generated code
+        // is committed (scripts/generate-protos), so no build runs its plugin.
+        .target(
+            name: "TroupeProtobuf",
+            dependencies: [
+                "TroupeCore", "TroupeWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strictConcurrency
         ),
@@ -186,6 +199,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "TroupeProtobufTests",
+            dependencies: [
+                "TroupeProtobuf", "TroupeRemote", "TroupeTestKit", "Troupe",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Protos/inventory.proto"],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

@@ -122,6 +122,22 @@ public final class RemoteNode: TransportDelegate, Sendable {
     /// ``ActorError/Code/nameNotFound``. Throws ``ActorError/Code/notSerializable`` if `A` is not
     /// registered in ``registry``.
     public func ref<A: ActorBehavior>(_ type: A.Type, name: String, on peer: NodeAddress) throws -> ActorRef<A> where A.Message: Codable {
+        try makeRef(A.self, name: name, on: peer) { [weak self] message in
+            guard let self else { throw ActorError(.nodeUnreachable, "the remote node was released") }
+            return try encoder.encode(message)
+        }
+    }
+
+    /// A ref to the actor registered under `name` on the node at `peer`, for an actor whose
+    /// messages write themselves to the wire (``WirePayload``: protobuf messages, with
+    /// `TroupeProtobuf`). Otherwise as ``ref(_:name:on:)``.
+    public func ref<A: ActorBehavior>(_ type: A.Type, name: String, on peer: NodeAddress) throws -> ActorRef<A> where A.Message: WirePayload {
+        try makeRef(A.self, name: name, on: peer) { message in try message.wirePayload() }
+    }
+
+    private func makeRef<A: ActorBehavior>(
+        _ type: A.Type, name: String, on peer: NodeAddress, encode: @escaping @Sendable (A.Message) throws -> [UInt8]
+    ) throws -> ActorRef<A> {
         guard let typeID = registry.typeID(of: A.self) else {
             throw ActorError(.notSerializable, "\(A.self) is not registered for remote use (RemoteRegistry.register)")
         }
@@ -130,7 +146,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
             return existing
         }
         let proxy = try system.spawnRecorder(of: A.self, name: nil) { [weak self] message, reply in
-            self?.send(message, reply: reply, typeID: typeID, recipient: name, peer: peer)
+            self?.send(message, encode: encode, reply: reply, typeID: typeID, recipient: name, peer: peer)
         }
         let raced: ActorRef<A>? = state.withLock { state in
             if let raced = state.proxies[key]?.ref as? ActorRef<A> { return raced }
@@ -152,13 +168,13 @@ public final class RemoteNode: TransportDelegate, Sendable {
 
     // MARK: Outbound
 
-    private func send<Message: Encodable>(
-        _ message: Message, reply: ReplyHandle, typeID: MessageTypeID, recipient: String, peer: NodeAddress
+    private func send<Message>(
+        _ message: Message, encode: (Message) throws -> [UInt8], reply: ReplyHandle, typeID: MessageTypeID, recipient: String, peer: NodeAddress
     ) {
         let slot = reply.replySlot
         let payload: [UInt8]
         do {
-            payload = try encoder.encode(message)
+            payload = try encode(message)
         } catch {
             refuseOutbound(slot, ActorError(.notSerializable, "a message to \(recipient) could not be encoded", underlying: error), recipient: recipient, peer: peer, type: typeID)
             return
@@ -327,6 +343,8 @@ public final class RemoteNode: TransportDelegate, Sendable {
             let value = try result.get()
             if value is Void {
                 envelope.payload = []
+            } else if let payload = value as? any WirePayload {
+                envelope.payload = try payload.wirePayload()
             } else if let encodable = value as? any Encodable {
                 envelope.payload = try encoder.encode(encodable)
             } else {
@@ -348,6 +366,17 @@ public final class RemoteNode: TransportDelegate, Sendable {
         let type = slot.replyType
         if type == Void.self {
             slot.deliver(())
+            return
+        }
+        if let payloadType = type as? any WirePayload.Type {
+            func read<T: WirePayload>(_: T.Type) {
+                do {
+                    slot.deliver(try T(wirePayload: payload))
+                } catch {
+                    slot.deliverFailure(ActorError(.notSerializable, "a reply of type \(T.self) could not be read", underlying: error))
+                }
+            }
+            read(payloadType)
             return
         }
         guard let decodable = type as? any (Decodable & Sendable).Type else {

@@ -42,13 +42,29 @@ public final class RemoteRegistry: Sendable {
     /// does nothing. Throws ``ActorError/Code/invalidSettings`` when the name is taken by another
     /// type or its id collides with another name's.
     public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: Codable {
-        let name = name ?? A.messageTypeName
+        try add(A.self, name: name ?? A.messageTypeName) { payload, decoder in
+            try decoder.decode(A.Message.self, from: payload)
+        }
+    }
+
+    /// Allows actor type `A`, whose `Message` writes itself to the wire (a protobuf message, with
+    /// `TroupeProtobuf`), to be reached over the wire under `name` (default: `A.messageTypeName`).
+    /// The same rules as for `Codable` messages apply.
+    public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: WirePayload {
+        try add(A.self, name: name ?? A.messageTypeName) { payload, _ in
+            try A.Message(wirePayload: payload)
+        }
+    }
+
+    private func add<A: ActorBehavior>(
+        _ type: A.Type, name: String, decode: @escaping @Sendable ([UInt8], BinaryDecoder) throws -> A.Message
+    ) throws {
         let id = MessageTypeID(name: name)
         let entry = Entry(typeID: id, actorType: "\(A.self)") { system, recipient, payload, decoder, reply in
             let ref = try system.lookupNow(A.self, name: recipient)
             let message: A.Message
             do {
-                message = try decoder.decode(A.Message.self, from: payload)
+                message = try decode(payload, decoder)
             } catch {
                 throw ActorError(.notSerializable, "a message for \(recipient) (\(A.self)) could not be decoded", underlying: error)
             }
