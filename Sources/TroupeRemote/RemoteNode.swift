@@ -146,7 +146,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
             return existing
         }
         let proxy = try system.spawnRecorder(of: A.self, name: nil) { [weak self] message, reply in
-            self?.send(message, encode: encode, reply: reply, typeID: typeID, recipient: name, peer: peer)
+            try self?.send(message, encode: encode, reply: reply, typeID: typeID, recipient: name, peer: peer)
         }
         let raced: ActorRef<A>? = state.withLock { state in
             if let raced = state.proxies[key]?.ref as? ActorRef<A> { return raced }
@@ -168,15 +168,17 @@ public final class RemoteNode: TransportDelegate, Sendable {
 
     // MARK: Outbound
 
+    /// Sends one message of a proxy's turn. An ask's failure to leave fails the ask; a told
+    /// message's is thrown (to dead letters, or to the caller of `send`).
     private func send<Message>(
         _ message: Message, encode: (Message) throws -> [UInt8], reply: ReplyHandle, typeID: MessageTypeID, recipient: String, peer: NodeAddress
-    ) {
+    ) throws {
         let slot = reply.replySlot
         let payload: [UInt8]
         do {
             payload = try encode(message)
         } catch {
-            refuseOutbound(slot, ActorError(.notSerializable, "a message to \(recipient) could not be encoded", underlying: error), recipient: recipient, peer: peer, type: typeID)
+            try refuseOutbound(slot, ActorError(.notSerializable, "a message to \(recipient) could not be encoded: \(error)", underlying: error))
             return
         }
         var correlation: UInt64 = 0
@@ -198,18 +200,14 @@ public final class RemoteNode: TransportDelegate, Sendable {
             try transport.send(envelope, to: peer)
         } catch {
             if slot != nil { state.withLock { _ = $0.pending.removeValue(forKey: correlation) } }
-            refuseOutbound(slot, ActorError(.nodeUnreachable, "cannot send to \(recipient) on \(peer)", underlying: error), recipient: recipient, peer: peer, type: typeID)
+            try refuseOutbound(slot, ActorError(.nodeUnreachable, "cannot send to \(recipient) on \(peer): \(error)", underlying: error))
         }
     }
 
-    /// A message that could not leave: its asker gets `error`, a told message goes to dead letters.
-    private func refuseOutbound(_ slot: AnyReplySlot?, _ error: ActorError, recipient: String, peer: NodeAddress, type: MessageTypeID) {
-        if let slot {
-            slot.deliverFailure(error)
-        } else {
-            system.deadLetters.publish(DeadLetter(
-                recipient: "\(recipient)@\(peer)", recipientID: ActorID(0), messageType: type.name ?? "\(type)", reason: error.message))
-        }
+    /// A message that could not leave: its asker gets `error`; for a told message it is thrown.
+    private func refuseOutbound(_ slot: AnyReplySlot?, _ error: ActorError) throws {
+        guard let slot else { throw error }
+        slot.deliverFailure(error)
     }
 
     // MARK: Inbound

@@ -22,6 +22,21 @@ struct ProbeTests {
         }
     }
 
+    @Test("send to a probe returns once the probe has the message, which it sees as a tell; a stopped probe refuses")
+    func sendToProbe() async throws {
+        let simulation = Simulation(seed: 13)
+        try await simulation.run {
+            let system = try simulation.makeSystem()
+            let listener = try TestProbe(Listener.self, in: system)
+            try await listener.ref.send(.event("sent"))
+            try await listener.expectMessage(.event("sent"))
+            listener.ref.stop()
+            _ = await listener.ref.termination
+            let refused = await #expect(throws: ActorError.self) { try await listener.ref.send(.event("late")) }
+            #expect(refused?.code == .actorStopped)
+        }
+    }
+
     @Test("expectMessage times out in virtual time, naming the probe and the source line")
     func timeout() async throws {
         let simulation = Simulation(seed: 12)

@@ -130,6 +130,9 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     /// Enqueues `envelope`, waiting for room while a `suspendSender` mailbox is full.
     @usableFromInline
     final func enqueueWaiting(_ envelope: Envelope<A.Message>) async throws {
+        if _slowPath(props.dispatcher === RecordingDispatcher.shared) {
+            return try await sendToRecorder(envelope.message)
+        }
         switch offer(envelope) {
         case .enqueued: return
         case .rejected(let error): throw error
