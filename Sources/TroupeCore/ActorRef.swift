@@ -125,15 +125,12 @@ public struct ActorRef<A: ActorBehavior>: Sendable, Hashable, CustomStringConver
 
     /// Delivers like ``deliver(_:reply:)``; if the actor was idle, its turn (at most `throughput`
     /// messages) runs on the calling thread: a transport's event loop handling an inbound message.
+    @inlinable
     package func deliverRunningInline(_ message: A.Message, reply: AnyReplySlot?) {
         switch cell.offerRunningInline(Envelope(message, reply: reply)) {
-        case .enqueued:
-            return
-        case .full:
-            let error = ActorError(.mailboxFull, "the mailbox of \(cell.label) is full")
-            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
-        case .rejected(let error):
-            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
+        case .enqueued: return
+        case .full: cell.refuseDelivery(reply: reply, nil, messageType: A.Message.self)
+        case .rejected(let error): cell.refuseDelivery(reply: reply, error, messageType: A.Message.self)
         }
     }
 

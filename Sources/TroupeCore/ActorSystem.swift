@@ -270,14 +270,24 @@ public final class ActorSystem: Sendable {
 
     /// The live actor registered under `name`, without suspending (a transport delivering inbound
     /// messages). Throws like ``lookup(_:name:)``.
+    @inlinable
     package func lookupNow<A: ActorBehavior>(_ type: A.Type, name: String) throws -> ActorRef<A> {
+        let cell = try liveCell(named: name)
+        guard let typed = cell as? ActorCell<A> else { throw wrongType(cell, name: name, expected: A.self) }
+        return ActorRef(cell: typed)
+    }
+
+    @usableFromInline
+    func liveCell(named name: String) throws -> ActorCellBase {
         guard let cell = receptionist.cell(named: name) else {
             throw ActorError(.nameNotFound, "no live actor is registered under the name '\(name)'")
         }
-        guard let typed = cell as? ActorCell<A> else {
-            throw ActorError(.wrongActorType, "'\(name)' is a \(cell.behaviorTypeName), not a \(A.self)")
-        }
-        return ActorRef(cell: typed)
+        return cell
+    }
+
+    @usableFromInline
+    func wrongType(_ cell: ActorCellBase, name: String, expected: Any.Type) -> ActorError {
+        ActorError(.wrongActorType, "'\(name)' is a \(cell.behaviorTypeName), not a \(expected)")
     }
 
     /// Calls `notify` once the actor registered under `name` terminates (at once if it already has).

@@ -41,35 +41,53 @@ public final class RemoteRegistry: Sendable {
     /// `A.messageTypeName`). Registering the same type again under the same name
     /// does nothing. Throws ``ActorError/Code/invalidSettings`` when the name is taken by another
     /// type or its id collides with another name's.
+    ///
+    /// Inlinable, so that the delivery of inbound messages is specialised for `A` in the caller's
+    /// module: reached generically, each message paid for runtime lookups of generic metadata.
+    @inlinable
     public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: Codable {
-        try add(A.self, name: name ?? A.messageTypeName) { payload, decoder in
-            try decoder.decode(A.Message.self, from: payload)
+        try add(A.self, name: name ?? A.messageTypeName) { system, recipient, payload, decoder, reply in
+            let ref = try system.lookupNow(A.self, name: recipient)
+            let message: A.Message
+            do {
+                message = try decoder.decode(A.Message.self, from: payload)
+            } catch {
+                throw RemoteRegistry.undecodable(recipient, A.self, error)
+            }
+            ref.deliverRunningInline(message, reply: reply)
         }
     }
 
     /// Allows actor type `A`, whose `Message` writes itself to the wire (a protobuf message, with
     /// `TroupeProtobuf`), to be reached over the wire under `name` (default: `A.messageTypeName`).
     /// The same rules as for `Codable` messages apply.
+    @inlinable
     public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: WirePayload {
-        try add(A.self, name: name ?? A.messageTypeName) { payload, _ in
-            try A.Message(wirePayload: payload)
-        }
-    }
-
-    private func add<A: ActorBehavior>(
-        _ type: A.Type, name: String, decode: @escaping @Sendable ([UInt8], BinaryDecoder) throws -> A.Message
-    ) throws {
-        let id = MessageTypeID(name: name)
-        let entry = Entry(typeID: id, actorType: "\(A.self)") { system, recipient, payload, decoder, reply in
+        try add(A.self, name: name ?? A.messageTypeName) { system, recipient, payload, _, reply in
             let ref = try system.lookupNow(A.self, name: recipient)
             let message: A.Message
             do {
-                message = try decode(payload, decoder)
+                message = try A.Message(wirePayload: payload)
             } catch {
-                throw ActorError(.notSerializable, "a message for \(recipient) (\(A.self)) could not be decoded", underlying: error)
+                throw RemoteRegistry.undecodable(recipient, A.self, error)
             }
             ref.deliverRunningInline(message, reply: reply)
         }
+    }
+
+    /// The error for an inbound message that could not be decoded.
+    @usableFromInline
+    static func undecodable(_ recipient: String, _ type: Any.Type, _ error: any Error) -> ActorError {
+        ActorError(.notSerializable, "a message for \(recipient) (\(type)) could not be decoded", underlying: error)
+    }
+
+    @usableFromInline
+    func add<A: ActorBehavior>(
+        _ type: A.Type, name: String,
+        deliver: @escaping @Sendable (_ system: ActorSystem, _ recipient: String, _ payload: [UInt8], _ decoder: BinaryDecoder, _ reply: AnyReplySlot?) throws -> Void
+    ) throws {
+        let id = MessageTypeID(name: name)
+        let entry = Entry(typeID: id, actorType: "\(A.self)", deliver: deliver)
         try state.withLock { (state: inout State) throws(ActorError) in
             if let existing = state.byID[id.rawValue] {
                 guard existing.actorType == entry.actorType, state.idByType[ObjectIdentifier(A.self)] == id else {

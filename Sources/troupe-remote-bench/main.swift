@@ -3,6 +3,7 @@
 // run. Prints one JSON row per scenario and transport (medians of --runs, default 3).
 //
 //   swift run -c release --scratch-path .build-release troupe-remote-bench [--runs N] [--scale F]
+//       [--transport tls|plaintext] [--only sequential,concurrent,tell]
 import Troupe
 import TroupeNIOTransport
 import TroupeRemote
@@ -23,8 +24,18 @@ func option(_ name: String, default value: Double) -> Double {
     return parsed
 }
 
+func stringOption(_ name: String) -> String? {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
 let runs = Int(option("--runs", default: 3))
+/// `--transport tls` or `plaintext`: measure only that one (for profiling). Default: both.
+let transports = stringOption("--transport").map { [$0] } ?? ["tls", "plaintext"]
 let scale = option("--scale", default: 1)
+/// `--only sequential,concurrent,tell`: run only these scenarios. Default: all.
+let only = Set((stringOption("--only") ?? "sequential,concurrent,tell").split(separator: ",").map(String.init))
 
 func median(_ values: [Double]) -> Double {
     values.sorted()[values.count / 2]
@@ -73,27 +84,34 @@ func measure(_ security: (String) throws -> TransportSecurity) async throws -> (
     let echo = try a.ref(BenchEcho.self, name: "echo", on: b.address)
     _ = try await echo.echo(1)  // connect both ways
 
-    var start = ContinuousClock.now
-    for value in 0..<sequentialCount { _ = try await echo.echo(value) }
-    let sequential = Double(sequentialCount) / seconds(ContinuousClock.now - start)
-
-    start = ContinuousClock.now
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        for asker in 0..<100 {
-            group.addTask {
-                for value in 0..<(concurrentCount / 100) { _ = try await echo.echo(asker &+ value) }
-            }
-        }
-        try await group.waitForAll()
+    var sequential = 0.0, concurrent = 0.0, tell = 0.0
+    if only.contains("sequential") {
+        let start = ContinuousClock.now
+        for value in 0..<sequentialCount { _ = try await echo.echo(value) }
+        sequential = Double(sequentialCount) / seconds(ContinuousClock.now - start)
     }
-    let concurrent = Double(concurrentCount) / seconds(ContinuousClock.now - start)
 
-    let before = try await echo.told()
-    start = ContinuousClock.now
-    for value in 0..<tellCount { echo.tell(.tally(value)) }
-    let after = try await echo.told()
-    let tell = Double(tellCount) / seconds(ContinuousClock.now - start)
-    precondition(after - before == tellCount, "tell: \(after - before) of \(tellCount) arrived")
+    if only.contains("concurrent") {
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for asker in 0..<100 {
+                group.addTask {
+                    for value in 0..<(concurrentCount / 100) { _ = try await echo.echo(asker &+ value) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        concurrent = Double(concurrentCount) / seconds(ContinuousClock.now - start)
+    }
+
+    if only.contains("tell") {
+        let before = try await echo.told()
+        let start = ContinuousClock.now
+        for value in 0..<tellCount { echo.tell(.tally(value)) }
+        let after = try await echo.told()
+        tell = Double(tellCount) / seconds(ContinuousClock.now - start)
+        precondition(after - before == tellCount, "tell: \(after - before) of \(tellCount) arrived")
+    }
 
     await a.close()
     await b.close()
@@ -108,13 +126,23 @@ var results: [String: [(Double, Double, Double)]] = [:]
 for _ in 0..<runs {
     rawSequential.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 1, roundTrips: sequentialCount))
     rawConcurrent.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 100, roundTrips: concurrentCount))
-    results["tls", default: []].append(try await measure { .mutualTLS(try authority.issue(nodeName: $0)) })
-    results["plaintext", default: []].append(try await measure { _ in .plaintext })
+    if transports.contains("tls") {
+        results["tls", default: []].append(try await measure { .mutualTLS(try authority.issue(nodeName: $0)) })
+    }
+    if transports.contains("plaintext") {
+        results["plaintext", default: []].append(try await measure { _ in .plaintext })
+    }
 }
 
-for transport in ["tls", "plaintext"] {
+for transport in transports {
     let samples = results[transport] ?? []
-    row("ask-sequential", transport, median(samples.map(\.0)), baseline: median(rawSequential), baselineName: "raw_nio_echo", count: sequentialCount)
-    row("ask-concurrent-100", transport, median(samples.map(\.1)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: concurrentCount)
-    row("tell", transport, median(samples.map(\.2)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: tellCount)
+    if only.contains("sequential") {
+        row("ask-sequential", transport, median(samples.map(\.0)), baseline: median(rawSequential), baselineName: "raw_nio_echo", count: sequentialCount)
+    }
+    if only.contains("concurrent") {
+        row("ask-concurrent-100", transport, median(samples.map(\.1)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: concurrentCount)
+    }
+    if only.contains("tell") {
+        row("tell", transport, median(samples.map(\.2)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: tellCount)
+    }
 }

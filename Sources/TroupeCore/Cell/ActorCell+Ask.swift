@@ -155,6 +155,14 @@ extension ActorCellBase {
 }
 
 extension ActorCellBase {
+    /// A delivered message that could not be enqueued (`error`, or a full mailbox when `nil`):
+    /// its asker gets the error, a told message goes to dead letters.
+    @usableFromInline
+    final func refuseDelivery(reply: AnyReplySlot?, _ error: ActorError?, messageType: Any.Type) {
+        let error = error ?? ActorError(.mailboxFull, "the mailbox of \(label) is full")
+        if let reply { reply.fail(error) } else { deadLetter(messageType: messageType, reason: error.message) }
+    }
+
     /// Publishes a message that cannot be delivered. Never includes the payload.
     @usableFromInline
     final func deadLetter(messageType: Any.Type, reason: String) {
