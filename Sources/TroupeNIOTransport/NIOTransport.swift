@@ -59,19 +59,26 @@ public final class NIOTransport: MessageTransport, Sendable {
         case closed
     }
 
-    /// The way to one peer: frames wait in `outbox` for the connection (while `channel` is `nil`)
-    /// or for the event loop, which writes them all and flushes once per batch. A class, so that
-    /// appending under the lock never copies the outbox. Guarded by the transport's lock.
+    /// The way to one peer: frames wait in `outbox`, one buffer written back to back, for the
+    /// connection (while `channel` is `nil`) or for the event loop, which writes the whole buffer
+    /// with one write and one flush per batch. Guarded by the transport's lock.
     private final class PeerLink: @unchecked Sendable {  // only touched under the transport lock
         var channel: (any Channel)?
         /// The life of the peer the connection reached (known once its handshake is done).
         var incarnation: UInt64?
-        var outbox: [ByteBuffer]
+        var outbox: ByteBuffer
+        /// How many frames `outbox` holds.
+        var queued = 0
         var drainScheduled = false
 
-        init(first: ByteBuffer) {
-            self.outbox = [first]
-            outbox.reserveCapacity(64)
+        init(allocator: ByteBufferAllocator) {
+            outbox = allocator.buffer(capacity: 4096)
+        }
+
+        func append(_ bytes: [UInt8]) {
+            outbox.writeInteger(UInt32(bytes.count))
+            outbox.writeBytes(bytes)
+            queued += 1
         }
     }
 
@@ -209,7 +216,6 @@ public final class NIOTransport: MessageTransport, Sendable {
         guard bytes.count <= settings.maximumFrameSize else {
             throw TransportError(.frameTooLarge, "an envelope of \(bytes.count) bytes is over the maximum frame size of \(settings.maximumFrameSize)")
         }
-        let buffer = frame(bytes, allocator: allocator)
         let limit = settings.outboundQueueLimit
         enum Next { case nothing, connect, drain(any Channel), drainNow(any Channel) }
         let next: Next = try state.withLockedValue { (state: inout State) throws(TransportError) -> Next in
@@ -222,16 +228,18 @@ public final class NIOTransport: MessageTransport, Sendable {
                 if let backoff = state.backoff[address], NIODeadline.now() < backoff.retryAt {
                     throw TransportError(.unreachable, "\(address) refused \(backoff.failures) connection attempt(s); the next is allowed in \((backoff.retryAt - .now()).nanoseconds / 1_000_000) ms")
                 }
-                state.outbound[address] = PeerLink(first: buffer)
+                let link = PeerLink(allocator: allocator)
+                link.append(bytes)
+                state.outbound[address] = link
                 return .connect
             }
-            guard link.outbox.count < limit else {
+            guard link.queued < limit else {
                 let waitingFor = link.channel == nil ? "the connection to" : "room on the connection to"
                 throw TransportError(.unreachable, "\(limit) envelopes already wait for \(waitingFor) \(address)")
             }
-            link.outbox.append(buffer)
+            link.append(bytes)
             guard let channel = link.channel else { return .nothing }
-            if link.outbox.count >= Self.inLoopBatch, channel.eventLoop.inEventLoop {
+            if link.queued >= Self.inLoopBatch, channel.eventLoop.inEventLoop {
                 // A sender on the loop itself (a reply, a turn run by the loop) that keeps sending
                 // would never let a scheduled drain run: write now.
                 return .drainNow(channel)
@@ -251,35 +259,20 @@ public final class NIOTransport: MessageTransport, Sendable {
     /// How many frames a sender on the event loop gathers before writing them itself.
     private static let inLoopBatch = 256
 
-    /// On the channel's event loop: writes the frames gathered for `address` while the connection
-    /// can take them, then flushes once. What it cannot take yet stays in the outbox (still bounded
-    /// by ``Settings/outboundQueueLimit``) until the channel is writable again.
+    /// On the channel's event loop: writes every frame gathered for `address`, as one buffer with
+    /// one flush, if the connection can take writes now; otherwise they stay in the outbox (still
+    /// bounded by ``Settings/outboundQueueLimit``) until the channel is writable again.
     private func drainOutbox(of channel: any Channel, to address: NodeAddress) {
-        let frames: [ByteBuffer] = state.withLockedValue { state in
-            guard let link = state.outbound[address], link.channel === channel else { return [] }
+        let batch: ByteBuffer? = state.withLockedValue { state in
+            guard let link = state.outbound[address], link.channel === channel else { return nil }
             link.drainScheduled = false
-            guard channel.isWritable, !link.outbox.isEmpty else { return [] }
-            var frames: [ByteBuffer] = []
-            frames.reserveCapacity(link.outbox.count)
-            swap(&frames, &link.outbox)
-            return frames
+            guard channel.isWritable, link.queued > 0 else { return nil }
+            let batch = link.outbox
+            link.outbox = allocator.buffer(capacity: max(4096, min(batch.readableBytes, 1 << 20)))
+            link.queued = 0
+            return batch
         }
-        guard !frames.isEmpty else { return }
-        var written = 0
-        while written < frames.count {
-            channel.write(frames[written], promise: nil)
-            written += 1
-            if !channel.isWritable { break }
-        }
-        if written < frames.count {
-            // Back in front of anything sent meanwhile, and before the flush: the flush may make
-            // the channel writable again and drain the outbox from inside it.
-            state.withLockedValue { state in
-                guard let link = state.outbound[address], link.channel === channel else { return }
-                link.outbox.insert(contentsOf: frames[written...], at: 0)
-            }
-        }
-        channel.flush()
+        if let batch { channel.writeAndFlush(batch, promise: nil) }
     }
 
     /// The connection to `address` can take writes again: go on with its outbox.
