@@ -4,9 +4,21 @@
 //
 //   swift run -c release --scratch-path .build-release troupe-remote-bench [--runs N] [--scale F]
 //       [--transport tls|plaintext] [--only sequential,concurrent,tell]
+import NIOCore
+import NIOPosix
 import Troupe
 import TroupeNIOTransport
 import TroupeRemote
+
+/// `--executor nio`: Swift concurrency's global executor becomes NIO's event loops (NIO's own
+/// opt-in), so a task that asks a remote actor runs on the loop its replies arrive on. It must
+/// be installed before any task runs, hence a flag for the whole process.
+let nioExecutor = CommandLine.arguments.firstIndex(of: "--executor").map { CommandLine.arguments[$0 + 1] == "nio" } ?? false
+if nioExecutor {
+    guard NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() else {
+        fatalError("could not install NIO's event loops as the global executor")
+    }
+}
 
 @Actor
 struct BenchEcho {
@@ -68,7 +80,7 @@ let askFrameSize: Int = {
 }()
 
 func row(_ scenario: String, _ transport: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int) {
-    print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(Int(baseline)), \"ratio\": \((troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
+    print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"executor\": \"\(nioExecutor ? "nio" : "default")\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(Int(baseline)), \"ratio\": \((troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
 }
 
 let sequentialCount = Int(20_000 * scale)
