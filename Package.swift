@@ -212,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TroupeTests",
-            dependencies: ["Troupe"],
+            dependencies: ["Troupe", "TroupeWire"],
             swiftSettings: strictConcurrency
         ),
     ]

@@ -21,6 +21,8 @@ struct ActorDeclaration {
     let accessModifier: String
     /// The name given with `@Actor(wireName:)`, if any.
     let wireName: String?
+    /// Whether `@Actor(codable: true)` asked for a `Codable` message enum.
+    let codable: Bool
 
     /// Whether `receive` must be `mutating` (value types only).
     var isValueType: Bool { kind != .finalClass }
@@ -54,7 +56,17 @@ struct ActorDeclaration {
         case .success(let name): wireName = name
         case .failure(let error): return .failure(error)
         }
-        return .success(ActorDeclaration(kind: kind, accessModifier: accessModifier(of: declaration.modifiers), wireName: wireName))
+        var codable = false
+        if case .argumentList(let arguments) = attribute.arguments {
+            for argument in arguments where argument.label?.text == "codable" {
+                guard let literal = argument.expression.as(BooleanLiteralExprSyntax.self) else {
+                    return .failure(DiagnosticsError(diagnostics: [TroupeDiagnostic.codableArgumentNotLiteral.at(argument.expression)]))
+                }
+                codable = literal.literal.tokenKind == .keyword(.true)
+            }
+        }
+        return .success(ActorDeclaration(
+            kind: kind, accessModifier: accessModifier(of: declaration.modifiers), wireName: wireName, codable: codable))
     }
 
     /// The `wireName:` argument of `@Actor`: a non-empty plain string literal, or absent.

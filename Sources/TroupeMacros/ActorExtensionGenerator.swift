@@ -48,8 +48,74 @@ struct ActorExtensionGenerator {
             }
             return payload.isEmpty ? "case \(handler.name)" : "case \(handler.name)(\(payload.joined(separator: ", ")))"
         }
-        return ["/// The messages `\(typeName)` handles: one case per `@Handler`."]
-            + braced("\(access)enum Message: Sendable", cases)
+        guard declaration.codable else {
+            return ["/// The messages `\(typeName)` handles: one case per `@Handler`."]
+                + braced("\(access)enum Message: Sendable", cases)
+        }
+        let coding = messageEncode(access: access) + [""] + messageDecode(access: access)
+        let members = cases.isEmpty ? coding : cases + [""] + coding
+        return ["/// The messages `\(typeName)` handles: one case per `@Handler`; `Codable` as each case's tag and its values."]
+            + braced("\(access)enum Message: Sendable, Swift.Codable", members)
+    }
+
+    /// The wire tag of `handler`'s case with `@Actor(codable: true)`: the FNV-1a 32 hash of its
+    /// name and labels (`"increment(by:)"`), so that adding, removing or reordering other handlers
+    /// keeps it.
+    static func wireTag(of handler: HandlerSignature) -> UInt32 {
+        let labels = handler.messageParameters.map { ($0.label ?? "_") + ":" }.joined()
+        let signature = handler.messageParameters.isEmpty ? handler.identifier : "\(handler.identifier)(\(labels))"
+        var hash: UInt32 = 0x811c_9dc5
+        for byte in signature.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 0x0100_0193
+        }
+        return hash
+    }
+
+    private func hex(_ tag: UInt32) -> String {
+        let digits = String(tag, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+    }
+
+    /// `encode(to:)` of a `codable` message: one unkeyed container with the case's tag, then its
+    /// values in order; no coding keys, no nested containers (several times cheaper to encode and
+    /// decode than the synthesized conformance).
+    private func messageEncode(access: String) -> [String] {
+        let header = "\(access)func encode(to encoder: any Swift.Encoder) throws"
+        guard !handlers.isEmpty else {
+            return ["/// Writes the message (`Message` has no cases)."] + braced(header, ["switch self {", "}"])
+        }
+        var body = ["var container = encoder.unkeyedContainer()", "switch self {"]
+        for handler in handlers {
+            let values = handler.messageParameters.indices.map { "p\($0)" }
+            let pattern = values.isEmpty ? "" : "(" + values.map { "let \($0)" }.joined(separator: ", ") + ")"
+            body.append("case .\(handler.name)\(pattern):")
+            body.append("    try container.encode(UInt32(\(hex(Self.wireTag(of: handler)))))")
+            for value in values { body.append("    try container.encode(\(value))") }
+        }
+        body.append("}")
+        return ["/// Writes the message: its case's tag, then its values."] + braced(header, body)
+    }
+
+    /// `init(from:)` of a `codable` message: reads what `encode(to:)` wrote; an unknown tag is a
+    /// `DecodingError` (the sender has a handler this build does not).
+    private func messageDecode(access: String) -> [String] {
+        var body = ["var container = try decoder.unkeyedContainer()", "let tag = try container.decode(UInt32.self)", "switch tag {"]
+        for handler in handlers {
+            let arguments = handler.messageParameters.map { parameter -> String in
+                let value = "try container.decode((\(parameter.payloadType)).self)"
+                return parameter.label.map { "\($0): \(value)" } ?? value
+            }
+            let construction = arguments.isEmpty ? ".\(handler.name)" : ".\(handler.name)(\(arguments.joined(separator: ", ")))"
+            body.append("case \(hex(Self.wireTag(of: handler))):")
+            body.append("    self = \(construction)")
+        }
+        body.append("default:")
+        body.append("    throw Swift.DecodingError.dataCorruptedError(")
+        body.append("        in: container, debugDescription: \"no case of \(typeName).Message has the tag \\(tag): the sender has a handler this build does not\")")
+        body.append("}")
+        return ["/// Reads a message written by `encode(to:)`."]
+            + braced("\(access)init(from decoder: any Swift.Decoder) throws", body)
     }
 
     /// `static var messageTypeName: String { "Counter.Message" }`: the stable name the message type's

@@ -52,6 +52,8 @@ enum TroupeDiagnostic: DiagnosticMessage {
     case reentrantArgumentNotLiteral
     /// `@Actor(wireName:)` with something other than a plain string literal.
     case wireNameNotLiteral
+    /// `@Actor(codable:)` with something other than `true` or `false`.
+    case codableArgumentNotLiteral
     /// A handler is declared inside an `#if` block, where `@Actor` does not look.
     case handlerInsideIfConfig(name: String)
 
@@ -106,6 +108,8 @@ enum TroupeDiagnostic: DiagnosticMessage {
             return "parameter '\(parameter)' of handler '\(handler)' clashes with the '_ref' property that @Actor generates; rename it"
         case .reentrantArgumentNotLiteral:
             return "'reentrant:' must be the literal 'true' or 'false'"
+        case .codableArgumentNotLiteral:
+            return "'codable:' must be the literal 'true' or 'false'"
         case .wireNameNotLiteral:
             return "'wireName:' must be a non-empty string literal without interpolation: it names the actor's messages on the wire, so it must be the same in every build"
         case .handlerInsideIfConfig(let name):
@@ -137,6 +141,7 @@ enum TroupeDiagnostic: DiagnosticMessage {
         case .reservedParameterName: id = "reservedParameterName"
         case .reentrantArgumentNotLiteral: id = "reentrantArgumentNotLiteral"
         case .wireNameNotLiteral: id = "wireNameNotLiteral"
+        case .codableArgumentNotLiteral: id = "codableArgumentNotLiteral"
         case .handlerInsideIfConfig: id = "handlerInsideIfConfig"
         case .internalError: id = "internalError"
         }

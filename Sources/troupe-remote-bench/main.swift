@@ -4,6 +4,9 @@
 //
 //   swift run -c release --scratch-path .build-release troupe-remote-bench [--runs N] [--scale F]
 //       [--transport tls|plaintext] [--only sequential,concurrent,tell]
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 import Troupe
@@ -20,7 +23,7 @@ if nioExecutor {
     }
 }
 
-@Actor
+@Actor(codable: true)
 struct BenchEcho {
     var received = 0
     @Handler func echo(_ value: Int) -> Int { value }
@@ -28,7 +31,6 @@ struct BenchEcho {
     @Handler func told() -> Int { received }
 }
 
-extension BenchEcho.Message: Codable {}
 
 func option(_ name: String, default value: Double) -> Double {
     let arguments = CommandLine.arguments
@@ -81,6 +83,25 @@ let askFrameSize: Int = {
 
 func row(_ scenario: String, _ transport: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int) {
     print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"executor\": \"\(nioExecutor ? "nio" : "default")\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(Int(baseline)), \"ratio\": \((troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
+}
+
+/// `--codec`: nanoseconds per encode and per decode of one message with the binary codec, then exit.
+if CommandLine.arguments.contains("--codec") {
+    let message = BenchEcho.Message.tally(12345)
+    let rounds = 1_000_000
+    var start = ContinuousClock.now
+    var bytes: [UInt8] = []
+    for _ in 0..<rounds { bytes = try BinaryEncoder().encode(message) }
+    let encode = seconds(ContinuousClock.now - start) / Double(rounds) * 1e9
+    start = ContinuousClock.now
+    var decoded = 0
+    for _ in 0..<rounds {
+        if case .tally(let value) = try BinaryDecoder().decode(BenchEcho.Message.self, from: bytes) { decoded &+= value }
+    }
+    let decode = seconds(ContinuousClock.now - start) / Double(rounds) * 1e9
+    precondition(decoded == 12345 * rounds)
+    print("{\"scenario\": \"codec\", \"bytes\": \(bytes.count), \"encode_ns\": \(Int(encode)), \"decode_ns\": \(Int(decode))}")
+    exit(0)
 }
 
 let sequentialCount = Int(20_000 * scale)

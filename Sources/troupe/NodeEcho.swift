@@ -2,7 +2,7 @@ import Troupe
 
 /// The actor `troupe node --echo NAME` hosts, for tests across processes: it echoes, counts, and
 /// can be made to wait. Tests declare the same shape under the same wire name.
-@Actor(wireName: "troupe.node.Echo")
+@Actor(wireName: "troupe.node.Echo", codable: true)
 struct NodeEcho {
     var handled = 0
     @Handler mutating func echo(_ text: String) -> String {
@@ -15,5 +15,3 @@ struct NodeEcho {
         return handled
     }
 }
-
-extension NodeEcho.Message: Codable {}

@@ -5,7 +5,7 @@ import TroupeRemote
 /// `troupe node --echo` actors on other nodes from this node, so a test can see what this node
 /// sees: its asks, what its watchers are told, which incarnation of a peer it is associated with.
 /// Tests declare the same shape under the same wire name.
-@Actor(wireName: "troupe.node.Relay")
+@Actor(wireName: "troupe.node.Relay", codable: true)
 struct NodeRelay {
     let node: RemoteNode
     /// The remote refs this relay watches, by the proxy's id: what to call them when they end.
@@ -63,5 +63,3 @@ struct NodeRelay {
         try node.ref(NodeEcho.self, name: name, on: try NodeAddress(parsing: peer))
     }
 }
-
-extension NodeRelay.Message: Codable {}

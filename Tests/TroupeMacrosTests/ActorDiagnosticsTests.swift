@@ -152,4 +152,19 @@ import Testing
             )
         }
     }
+
+    @Test func rejectsCodableArgumentThatIsNotALiteral() {
+        assertTroupeExpansion(
+            """
+            @Actor(codable: flag)
+            struct Cart {}
+            """,
+            expandedSource: """
+            struct Cart {}
+            """,
+            diagnostics: [
+                DiagnosticSpec(message: "'codable:' must be the literal 'true' or 'false'", line: 1, column: 17)
+            ]
+        )
+    }
 }

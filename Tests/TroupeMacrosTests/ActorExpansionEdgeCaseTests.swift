@@ -472,4 +472,124 @@ import Testing
             """#
         )
     }
+
+    @Test func codableMessages() {
+        assertTroupeExpansion(
+            """
+            @Actor(codable: true)
+            public struct Scale {
+                @Handler public func weigh(_ grams: Double, unit: String) -> Double { grams }
+                @Handler public func reset() {}
+            }
+            """,
+            expandedSource: #"""
+            public struct Scale {
+                public func weigh(_ grams: Double, unit: String) -> Double { grams }
+                public func reset() {}
+            }
+
+            extension Scale: TroupeCore.ActorBehavior {
+                /// The messages `Scale` handles: one case per `@Handler`; `Codable` as each case's tag and its values.
+                public enum Message: Sendable, Swift.Codable {
+                    case weigh(Double, unit: String)
+                    case reset
+
+                    /// Writes the message: its case's tag, then its values.
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        var container = encoder.unkeyedContainer()
+                        switch self {
+                        case .weigh(let p0, let p1):
+                            try container.encode(UInt32(0x5146d83b))
+                            try container.encode(p0)
+                            try container.encode(p1)
+                        case .reset:
+                            try container.encode(UInt32(0x650d33c0))
+                        }
+                    }
+
+                    /// Reads a message written by `encode(to:)`.
+                    public init(from decoder: any Swift.Decoder) throws {
+                        var container = try decoder.unkeyedContainer()
+                        let tag = try container.decode(UInt32.self)
+                        switch tag {
+                        case 0x5146d83b:
+                            self = .weigh(try container.decode((Double).self), unit: try container.decode((String).self))
+                        case 0x650d33c0:
+                            self = .reset
+                        default:
+                            throw Swift.DecodingError.dataCorruptedError(
+                                in: container, debugDescription: "no case of Scale.Message has the tag \(tag): the sender has a handler this build does not")
+                        }
+                    }
+                }
+
+                /// The name `Scale`'s messages go by on the wire; their remote type id is derived from it.
+                public static var messageTypeName: String {
+                    "Scale.Message"
+                }
+
+                /// The typed handler methods of `ActorRef<Scale>`: calling `ref.weigh(...)` asks the actor and returns its reply.
+                public struct Handlers: TroupeCore.ActorHandlers {
+                    public let _ref: TroupeCore.ActorRef<Scale>
+                    public init(ref: TroupeCore.ActorRef<Scale>) {
+                        self._ref = ref
+                    }
+
+                    public var weigh: Weigh {
+                        Weigh(_ref: _ref)
+                    }
+                    /// Asks `weigh(_:unit:)`.
+                    public struct Weigh: Sendable {
+                        public let _ref: TroupeCore.ActorRef<Scale>
+                        @discardableResult
+                        public func callAsFunction(_ grams: Double, unit: String) async throws -> Double {
+                            try await _ref.ask(.weigh(grams, unit: unit)) { actor, context in
+                                actor.weigh(grams, unit: unit)
+                            }
+                        }
+                    }
+
+                    public var reset: Reset {
+                        Reset(_ref: _ref)
+                    }
+                    /// Asks `reset()`.
+                    public struct Reset: Sendable {
+                        public let _ref: TroupeCore.ActorRef<Scale>
+                        public func callAsFunction() async throws {
+                            try await _ref.ask(.reset) { actor, context in
+                                actor.reset()
+                            }
+                        }
+                    }
+                }
+
+                public mutating func receive(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Scale>) async throws {
+                    switch message {
+                        case .weigh(let p0, let p1):
+                            reply.succeed(self.weigh(p0, unit: p1))
+                        case .reset:
+                            self.reset()
+                            reply.succeed(())
+                    }
+                }
+
+                public mutating func receiveSynchronously(_ message: Message, reply: TroupeCore.ReplyHandle, context: TroupeCore.ActorContext<Scale>) throws -> Bool {
+                    switch message {
+                        case .weigh(let p0, let p1):
+                            reply.succeed(self.weigh(p0, unit: p1))
+                            return true
+                        case .reset:
+                            self.reset()
+                            reply.succeed(())
+                            return true
+                    }
+                }
+
+                public static func isReentrant(_ message: Message) -> Bool {
+                    false
+                }
+            }
+            """#
+        )
+    }
 }

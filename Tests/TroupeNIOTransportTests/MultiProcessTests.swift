@@ -7,7 +7,7 @@ import TroupeTestKit
 
 /// The shape of `troupe node --echo`'s actor, under the same wire name: the wire carries that
 /// name and the case names, so the two declarations interoperate.
-@Actor(wireName: "troupe.node.Echo")
+@Actor(wireName: "troupe.node.Echo", codable: true)
 struct NodeEcho {
     var handled = 0
     @Handler mutating func echo(_ text: String) -> String {
@@ -21,10 +21,8 @@ struct NodeEcho {
     }
 }
 
-extension NodeEcho.Message: Codable {}
-
 /// The shape of `troupe node --relay`'s actor (its handlers run only there).
-@Actor(wireName: "troupe.node.Relay")
+@Actor(wireName: "troupe.node.Relay", codable: true)
 struct NodeRelay {
     @Handler func echo(on peer: String, name: String, text: String) throws -> String { throw Self.elsewhere }
     @Handler func stall(on peer: String, name: String, seconds: Int) throws -> Int { throw Self.elsewhere }
@@ -36,8 +34,6 @@ struct NodeRelay {
 
     static var elsewhere: ActorError { ActorError(.invalidState, "the relay runs in troupe node") }
 }
-
-extension NodeRelay.Message: Codable {}
 
 /// A `troupe node` child process.
 final class NodeProcess: Sendable {

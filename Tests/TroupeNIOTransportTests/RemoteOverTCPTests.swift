@@ -6,7 +6,7 @@ import TroupeTestKit
 import TroupeNIOTransport
 import TroupeRemote
 
-@Actor
+@Actor(codable: true)
 struct Echo {
     var onStall: @Sendable () -> Void = {}
     var seen = 0
@@ -29,7 +29,6 @@ struct Echo {
     }
 }
 
-extension Echo.Message: Codable {}
 
 struct EchoError: Error, CustomStringConvertible {
     let reason: String
