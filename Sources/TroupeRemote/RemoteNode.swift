@@ -77,6 +77,14 @@ public final class RemoteNode: TransportDelegate, Sendable {
         var logger = system.logger
         logger[metadataKey: "remote.node"] = "\(transport.localAddress)"
         self.logger = logger
+        let refs = RefCoding(owner: codecOwner)
+        var encoder = BinaryEncoder()
+        encoder.userInfo[RefCoding.userInfoKey] = refs
+        self.encoder = encoder
+        var decoder = BinaryDecoder()
+        decoder.userInfo[RefCoding.userInfoKey] = refs
+        self.decoder = decoder
+        codecOwner.node = self
     }
 
     /// This node's address.
@@ -414,25 +422,31 @@ public final class RemoteNode: TransportDelegate, Sendable {
 
     // MARK: Refs in messages
 
-    /// The codec for messages and replies: refs inside them travel as node and name.
-    var encoder: BinaryEncoder {
-        var encoder = BinaryEncoder()
-        encoder.userInfo[RefCoding.userInfoKey] = RefCoding(node: self)
-        return encoder
-    }
+    /// The codec for messages and replies (made once): refs inside them travel as node and name.
+    let encoder: BinaryEncoder
+    let decoder: BinaryDecoder
+    /// How the codec's `RefCoding` reaches this node without holding it (no retain cycle).
+    private let codecOwner = CodecOwner()
 
-    var decoder: BinaryDecoder {
-        var decoder = BinaryDecoder()
-        decoder.userInfo[RefCoding.userInfoKey] = RefCoding(node: self)
-        return decoder
+    final class CodecOwner: @unchecked Sendable {
+        // Set once at the end of `init`, before the node is shared; only read afterwards.
+        weak var node: RemoteNode?
     }
 
     /// Resolves refs for the codec: a local actor by its name on this node, a remote ref by its
     /// proxy's identity; and back.
     struct RefCoding: ActorRefCoding {
-        let node: RemoteNode
+        let owner: CodecOwner
+
+        private var node: RemoteNode {
+            get throws {
+                guard let node = owner.node else { throw ActorError(.nodeUnreachable, "the remote node was released") }
+                return node
+            }
+        }
 
         func wireIdentity<A: ActorBehavior>(of ref: ActorRef<A>) throws -> (node: String, name: String) {
+            let node = try self.node
             if let remote = node.state.withLock({ $0.proxyIdentities[ref.id] }) {
                 return ("\(remote.peer)", remote.name)
             }
@@ -443,6 +457,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         }
 
         func ref<A: ActorBehavior>(_ type: A.Type, node address: String, name: String) throws -> ActorRef<A> where A.Message: Codable {
+            let node = try self.node
             let peer = try NodeAddress(parsing: address)
             if peer == node.address {
                 return try node.system.lookupNow(A.self, name: name)

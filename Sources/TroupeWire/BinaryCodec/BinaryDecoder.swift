@@ -43,9 +43,7 @@ public struct BinaryDecoder: Sendable {
             keys.append(try reader.readString("key table entry"))
         }
         let bodyStart = reader.position
-        var converted: [CodingUserInfoKey: Any] = [:]
-        for (key, value) in userInfo { converted[key] = value }
-        let storage = BinaryDecodingStorage(bytes: bytes, keys: keys, maximumDepth: maximumDepth, userInfo: converted)
+        let storage = BinaryDecodingStorage(bytes: bytes, keys: keys, maximumDepth: maximumDepth, userInfo: userInfo)
         let end = try storage.skipValue(at: bodyStart, limit: bytes.count)
         guard end == bytes.count else {
             throw WireError(.malformed, "\(bytes.count - end) trailing byte(s) after the value", offset: end)
@@ -61,13 +59,19 @@ final class BinaryDecodingStorage {
     let bytes: [UInt8]
     let keys: [String]
     let maximumDepth: Int
-    let userInfo: [CodingUserInfoKey: Any]
+    private let sendableUserInfo: [CodingUserInfoKey: any Sendable]
+    /// `Decoder.userInfo`, converted when first asked for (most decodings never ask).
+    private(set) lazy var userInfo: [CodingUserInfoKey: Any] = {
+        var converted: [CodingUserInfoKey: Any] = [:]
+        for (key, value) in sendableUserInfo { converted[key] = value }
+        return converted
+    }()
 
-    init(bytes: [UInt8], keys: [String], maximumDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
+    init(bytes: [UInt8], keys: [String], maximumDepth: Int, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.bytes = bytes
         self.keys = keys
         self.maximumDepth = maximumDepth
-        self.userInfo = userInfo
+        self.sendableUserInfo = userInfo
     }
 
     /// Reads the tag at the start of `reader`.

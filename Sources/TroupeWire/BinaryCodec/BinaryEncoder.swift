@@ -56,8 +56,9 @@ final class BinaryEncodingStorage {
     // a call that could reach it again), so its dynamic exclusivity checks are switched off: they
     // cost a fifth of the encoding time.
 
-    /// The encoded values (the key table is prepended by `finish`).
-    @exclusivity(unchecked) private(set) var bytes: [UInt8] = []
+    /// The encoded values, after one byte that is the empty key table's count: when no key was
+    /// used, `finish` returns the array as it is; otherwise it writes the table in front.
+    @exclusivity(unchecked) private(set) var bytes: [UInt8]
     @exclusivity(unchecked) private var keyTable: [String] = []
     /// The index of each key in `keyTable`, built once the table outgrows a linear search (the
     /// keys of a message are few, short, and mostly compared as identical small strings).
@@ -68,12 +69,19 @@ final class BinaryEncodingStorage {
     @exclusivity(unchecked) private var nextID = 1
     /// The first misuse found in a method that cannot throw; `finish` throws it.
     private(set) var firstError: WireError?
-    let userInfo: [CodingUserInfoKey: Any]
+    private let sendableUserInfo: [CodingUserInfoKey: any Sendable]
+    /// `Encoder.userInfo`, converted when first asked for (most encodings never ask).
+    private(set) lazy var userInfo: [CodingUserInfoKey: Any] = {
+        var converted: [CodingUserInfoKey: Any] = [:]
+        for (key, value) in sendableUserInfo { converted[key] = value }
+        return converted
+    }()
 
     init(userInfo: [CodingUserInfoKey: any Sendable]) {
-        var converted: [CodingUserInfoKey: Any] = [:]
-        for (key, value) in userInfo { converted[key] = value }
-        self.userInfo = converted
+        sendableUserInfo = userInfo
+        bytes = []
+        bytes.reserveCapacity(64)
+        bytes.append(0)
     }
 
     /// Where the next value will start.
@@ -231,13 +239,14 @@ final class BinaryEncodingStorage {
     func finish() throws(WireError) -> [UInt8] {
         while let top = open.popLast() { try close(top) }
         if let firstError { throw firstError }
+        if keyTable.isEmpty { return bytes }  // starts with the count 0
         var document: [UInt8] = []
         var tableSize = 10
         for key in keyTable { tableSize += 10 + key.utf8.count }
         document.reserveCapacity(tableSize + bytes.count)
         document.appendVarint(UInt64(keyTable.count))
         for key in keyTable { document.appendLengthPrefixed(key) }
-        document.append(contentsOf: bytes)
+        document.append(contentsOf: bytes[1...])
         return document
     }
 }
