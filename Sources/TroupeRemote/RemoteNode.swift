@@ -349,10 +349,12 @@ public final class RemoteNode: TransportDelegate, Sendable {
             let value = try result.get()
             if value is Void {
                 envelope.payload = []
+            } else if let encodable = value as? any Encodable {
+                // Codable first (the common case, one conformance lookup); the asker's side
+                // decodes by the same rule.
+                envelope.payload = try encoder.encode(encodable)
             } else if let payload = value as? any WirePayload {
                 envelope.payload = try payload.wirePayload()
-            } else if let encodable = value as? any Encodable {
-                envelope.payload = try encoder.encode(encodable)
             } else {
                 throw ActorError(.notSerializable, "the reply (\(type(of: value))) is not Encodable")
             }
@@ -374,19 +376,19 @@ public final class RemoteNode: TransportDelegate, Sendable {
             slot.deliver(())
             return
         }
-        if let payloadType = type as? any WirePayload.Type {
-            func read<T: WirePayload>(_: T.Type) {
-                do {
-                    slot.deliver(try T(wirePayload: payload))
-                } catch {
-                    slot.deliverFailure(ActorError(.notSerializable, "a reply of type \(T.self) could not be read", underlying: error))
-                }
-            }
-            read(payloadType)
-            return
-        }
         guard let decodable = type as? any (Decodable & Sendable).Type else {
-            slot.deliverFailure(ActorError(.notSerializable, "the reply type \(type) is not Decodable"))
+            if let payloadType = type as? any WirePayload.Type {
+                func read<T: WirePayload>(_: T.Type) {
+                    do {
+                        slot.deliver(try T(wirePayload: payload))
+                    } catch {
+                        slot.deliverFailure(ActorError(.notSerializable, "a reply of type \(T.self) could not be read", underlying: error))
+                    }
+                }
+                read(payloadType)
+                return
+            }
+            slot.deliverFailure(ActorError(.notSerializable, "the reply type \(type) is neither Decodable nor a WirePayload"))
             return
         }
         func decode<T: Decodable & Sendable>(_: T.Type) {

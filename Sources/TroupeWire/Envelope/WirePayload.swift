@@ -3,7 +3,8 @@
 /// type with a format of its own that other languages read too.
 ///
 /// An actor whose `Message` is a `WirePayload` can be registered for remote use like one whose
-/// `Message` is `Codable`; a reply that is a `WirePayload` travels as its own bytes.
+/// `Message` is `Codable`; a reply that is a `WirePayload` travels as its own bytes (unless it is
+/// also `Codable`: then, on both ends, as `Codable`).
 public protocol WirePayload: Sendable {
     /// The value's bytes on the wire.
     func wirePayload() throws -> [UInt8]
