@@ -5,12 +5,10 @@ import TroupeRemote
 import TroupeTestKit
 
 // snippet:begin greeter
-@Actor
+@Actor(codable: true)   // what crosses the wire must be Codable
 struct Greeter {
     @Handler func greet(_ name: String) -> String { "Hello, \(name)!" }
 }
-
-extension Greeter.Message: Codable {}   // what crosses the wire must be Codable
 // snippet:end
 
 // snippet:begin node
