@@ -4,9 +4,9 @@ import NIOSSL
 import NIOTLS
 import TroupeWire
 
-/// The receiving end of a connection another node opened: runs the responder's side of the
-/// ``Handshake`` (hello in, welcome out), then hands every envelope to the transport's delegate as
-/// coming from that node.
+/// The end of a connection another node opened: runs the responder's side of the ``Handshake``
+/// (hello in, welcome out), then hands every envelope to the transport's delegate as coming from
+/// that node; the transport sends to that node on it too, unless it has a connection of its own.
 final class InboundConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WireEnvelope
 
@@ -38,11 +38,16 @@ final class InboundConnectionHandler: ChannelInboundHandler {
                 context.writeAndFlush(NIOAny(transport.framed(frame)), promise: nil)
             case .established(let identity):
                 peer = identity
-                transport.associated(with: identity)
+                transport.inboundEstablished(context.channel, identity: identity)
             case .reject(let reason):
                 transport.refuse(context.channel, reason: reason)
             }
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if let peer, context.channel.isWritable { transport.writable(context.channel, to: peer.address) }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -55,10 +60,10 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     }
 }
 
-/// The sending end of a connection this node opened: with TLS it first checks that the peer's
+/// The end of a connection this node opened: with TLS it first checks that the peer's
 /// certificate names the node it meant to reach; then it runs the initiator's side of the
-/// ``Handshake`` (hello out, welcome in) and only then lets queued envelopes go. Nothing else is
-/// expected back on it; its closing ends the association.
+/// ``Handshake`` (hello out, welcome in) and only then lets queued envelopes go. The peer sends on
+/// it too (one connection per pair of nodes); its closing ends the association.
 final class OutboundConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WireEnvelope
 
@@ -101,7 +106,8 @@ final class OutboundConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !established else {
-            transport.refuse(context.channel, reason: "a frame arrived on an outbound connection to \(peer) after its handshake")
+            // The peer sends on the connection this node opened, too (replies, its own messages).
+            transport.deliver(unwrapInboundIn(data), from: peer)
             return
         }
         let certificateName = verifiesPeer ? (peerCommonName(context) ?? "") : nil

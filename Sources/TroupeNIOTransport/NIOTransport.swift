@@ -17,10 +17,11 @@ import TroupeWire
 /// name, or an outbound peer whose certificate names another node, is refused (nothing is sent to
 /// a peer before its certificate has been checked).
 ///
-/// Each node listens on its address and opens one connection to each peer it sends to, lazily on
-/// the first `send`. Each connection begins with a `Handshake` (the caller's hello, the callee's
-/// welcome: identities, incarnations, protocol version); envelopes go only once it is done.
-/// Envelopes to one peer go down one connection in the order `send` was called.
+/// Each node listens on its address and opens a connection to a peer it sends to, lazily on the
+/// first `send`, unless the peer already opened one to it: a connection carries both directions,
+/// so a pair of nodes usually shares one. Each connection begins with a `Handshake` (the caller's
+/// hello, the callee's welcome: identities, incarnations, protocol version); envelopes go only
+/// once it is done. Envelopes to one peer go down one connection in the order `send` was called.
 /// Envelopes wait in a bounded outbox per peer (a full one makes `send` throw) until the event loop
 /// writes them, all that have gathered at once with one flush: one system call per batch, not per
 /// envelope. A failed or closed connection is reported to the delegate as a lost association; the
@@ -72,6 +73,13 @@ public final class NIOTransport: MessageTransport, Sendable {
         var drainScheduled = false
 
         init(allocator: ByteBufferAllocator) {
+            outbox = allocator.buffer(capacity: 4096)
+        }
+
+        /// A link over a connection the peer opened (adopted once its handshake is done).
+        init(adopting channel: any Channel, incarnation: UInt64, allocator: ByteBufferAllocator) {
+            self.channel = channel
+            self.incarnation = incarnation
             outbox = allocator.buffer(capacity: 4096)
         }
 
@@ -385,6 +393,19 @@ public final class NIOTransport: MessageTransport, Sendable {
         if refused { channel.close(promise: nil) }
     }
 
+    /// An inbound connection finished its handshake with `identity`. If this node has no way of
+    /// its own to that peer yet, it sends on this connection too: one connection per pair of
+    /// nodes, so a reply travels back where its request came in (and carries that connection's
+    /// acknowledgement), instead of on a second connection.
+    func inboundEstablished(_ channel: any Channel, identity: NodeIdentity) {
+        associated(with: identity)
+        state.withLockedValue { state in
+            guard case .started = state.phase, state.outbound[identity.address] == nil else { return }
+            state.outbound[identity.address] = PeerLink(adopting: channel, incarnation: identity.incarnation, allocator: allocator)
+            state.backoff[identity.address] = nil
+        }
+    }
+
     func deliver(_ envelope: WireEnvelope, from address: NodeAddress) {
         guard let delegate = currentDelegate else { return }
         delegate.transport(self, received: envelope, from: address)
@@ -394,7 +415,12 @@ public final class NIOTransport: MessageTransport, Sendable {
         let delegate: (any TransportDelegate)? = state.withLockedValue { state in
             state.inbound[ObjectIdentifier(channel)] = nil
             guard case .started(_, let delegate, _) = state.phase, let peer else { return nil }
-            // With a connection of our own to the peer (made, or being made: perhaps to the peer's
+            // The connection this node also sent on: the association ends with it.
+            if let link = state.outbound[peer], link.channel === channel {
+                state.outbound[peer] = nil
+                return delegate
+            }
+            // With another connection to the peer (made, or being made: perhaps to the peer's
             // next incarnation), that one reports the loss; a late close of an old inbound
             // connection must not end the new association.
             if state.outbound[peer] != nil { return nil }
@@ -411,6 +437,11 @@ public final class NIOTransport: MessageTransport, Sendable {
             return delegate
         }
         delegate?.transport(self, lostAssociationWith: peer, error: error)
+    }
+
+    /// How many connections other nodes opened to this one are open (for tests).
+    var inboundConnectionCount: Int {
+        state.withLockedValue { $0.inbound.count }
     }
 
     /// Closes an inbound connection that sent something this node does not accept.

@@ -4,7 +4,7 @@ import NIOPosix
 import NIOSSL
 import Testing
 import TroupeCore
-import TroupeNIOTransport
+@testable import TroupeNIOTransport
 import TroupeTestKit
 
 /// A started TLS transport named `name` with credentials from `authority` (or `identity`).
@@ -188,7 +188,7 @@ struct HandshakeOverTCPTests {
         await b.close()
     }
 
-    @Test("a hello from a new incarnation of a node drops the connection to its old one; the next send reconnects")
+    @Test("a hello from a new incarnation of a node drops the connection to its old one and carries a's sends; then a reconnects")
     func newIncarnationDropsStaleConnection() async throws {
         func make(_ name: String, incarnation: UInt64) -> NIOTransport {
             var settings = NIOTransport.Settings()
@@ -214,12 +214,34 @@ struct HandshakeOverTCPTests {
         _ = try await bEvents.inner.waitForLostAssociation(with: a.localAddress)
         #expect(aEvents.associated.contains(reborn))
         #expect(aEvents.inner.events.lostAssociations.isEmpty, "a heard of the new life instead of a loss")
+        // a now sends to b on the connection the new life opened; when it closes, a loses b.
+        try await impostor.close()
+        _ = try await aEvents.inner.waitForLostAssociation(with: b.localAddress)
 
         try a.send(ping(2), to: b.localAddress)
         let received = try await bEvents.inner.waitForEnvelopes(count: 2, from: a.localAddress)
         #expect(received.map(\.correlationID) == [1, 2])
         #expect(aEvents.associated.last == NodeIdentity(address: b.localAddress, incarnation: 22), "a new connection, a new handshake")
-        try await impostor.close()
+        await a.close()
+        await b.close()
+    }
+
+    @Test("two nodes share one connection: the one that did not connect answers on the other's", arguments: [false, true])
+    func oneConnectionPerPair(tls: Bool) async throws {
+        let endpoints = try loopbackEndpoints(2, tls: tls)
+        let a = try #require(endpoints[0] as? NIOTransport)
+        let b = try #require(endpoints[1] as? NIOTransport)
+        let aEvents = TransportRecorder()
+        let bEvents = TransportRecorder()
+        try await a.start(delegate: aEvents)
+        try await b.start(delegate: bEvents)
+        try a.send(ping(1), to: b.localAddress)
+        _ = try await bEvents.waitForEnvelopes(count: 1, from: a.localAddress)
+        for sequence in 2...4 { try b.send(ping(UInt64(sequence)), to: a.localAddress) }
+        let received = try await aEvents.waitForEnvelopes(count: 3, from: b.localAddress)
+        #expect(received.map(\.correlationID) == [2, 3, 4])
+        #expect(b.inboundConnectionCount == 1)
+        #expect(a.inboundConnectionCount == 0, "b answered on the connection a opened")
         await a.close()
         await b.close()
     }
