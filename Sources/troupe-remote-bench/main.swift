@@ -4,9 +4,7 @@
 //
 //   swift run -c release --scratch-path .build-release troupe-remote-bench [--runs N] [--scale F]
 //       [--transport tls|plaintext] [--only sequential,concurrent,tell]
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 import NIOCore
 import NIOPosix
 import Troupe
@@ -100,7 +98,18 @@ if CommandLine.arguments.contains("--codec") {
     }
     let decode = seconds(ContinuousClock.now - start) / Double(rounds) * 1e9
     precondition(decoded == 12345 * rounds)
-    print("{\"scenario\": \"codec\", \"bytes\": \(bytes.count), \"encode_ns\": \(Int(encode)), \"decode_ns\": \(Int(decode))}")
+    // The same message through Foundation's JSON coders, for scale.
+    let jsonRounds = rounds / 10
+    start = ContinuousClock.now
+    var json = Data()
+    for _ in 0..<jsonRounds { json = try JSONEncoder().encode(message) }
+    let jsonEncode = seconds(ContinuousClock.now - start) / Double(jsonRounds) * 1e9
+    start = ContinuousClock.now
+    for _ in 0..<jsonRounds {
+        if case .tally(let value) = try JSONDecoder().decode(BenchEcho.Message.self, from: json) { decoded &+= value }
+    }
+    let jsonDecode = seconds(ContinuousClock.now - start) / Double(jsonRounds) * 1e9
+    print("{\"scenario\": \"codec\", \"bytes\": \(bytes.count), \"encode_ns\": \(Int(encode)), \"decode_ns\": \(Int(decode)), \"json_bytes\": \(json.count), \"json_encode_ns\": \(Int(jsonEncode)), \"json_decode_ns\": \(Int(jsonDecode))}")
     exit(0)
 }
 
