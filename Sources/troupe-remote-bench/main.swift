@@ -3,7 +3,8 @@
 // run. Prints one JSON row per scenario and transport (medians of --runs, default 3).
 //
 //   swift run -c release --scratch-path .build-release troupe-remote-bench [--runs N] [--scale F]
-//       [--transport tls|plaintext] [--only sequential,concurrent,tell]
+//       [--transport tls|plaintext] [--only sequential,concurrent,tell] [--executor nio] [--no-baseline]
+//       [--codec]
 import Foundation
 import NIOCore
 import NIOPosix
@@ -46,6 +47,8 @@ let runs = Int(option("--runs", default: 3))
 /// `--transport tls` or `plaintext`: measure only that one (for profiling). Default: both.
 let transports = stringOption("--transport").map { [$0] } ?? ["tls", "plaintext"]
 let scale = option("--scale", default: 1)
+/// `--no-baseline`: skip the raw swift-nio runs (to profile Troupe alone; ratios print as nan).
+let skipBaseline = CommandLine.arguments.contains("--no-baseline")
 /// `--only sequential,concurrent,tell`: run only these scenarios. Default: all.
 let only = Set((stringOption("--only") ?? "sequential,concurrent,tell").split(separator: ",").map(String.init))
 
@@ -80,7 +83,7 @@ let askFrameSize: Int = {
 }()
 
 func row(_ scenario: String, _ transport: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int) {
-    print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"executor\": \"\(nioExecutor ? "nio" : "default")\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(Int(baseline)), \"ratio\": \((troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
+    print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"executor\": \"\(nioExecutor ? "nio" : "default")\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(baseline.isNaN ? 0 : Int(baseline)), \"ratio\": \(baseline.isNaN ? 0 : (troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
 }
 
 /// `--codec`: nanoseconds per encode and per decode of one message with the binary codec, then exit.
@@ -166,8 +169,13 @@ var rawSequential: [Double] = []
 var rawConcurrent: [Double] = []
 var results: [String: [(Double, Double, Double)]] = [:]
 for _ in 0..<runs {
-    rawSequential.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 1, roundTrips: sequentialCount))
-    rawConcurrent.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 100, roundTrips: concurrentCount))
+    if skipBaseline {
+        rawSequential.append(.nan)
+        rawConcurrent.append(.nan)
+    } else {
+        rawSequential.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 1, roundTrips: sequentialCount))
+        rawConcurrent.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 100, roundTrips: concurrentCount))
+    }
     if transports.contains("tls") {
         results["tls", default: []].append(try await measure { .mutualTLS(try authority.issue(nodeName: $0)) })
     }
