@@ -156,24 +156,24 @@ final class BinaryDecodingStorage {
     ) throws(WireError) -> T {
         var reader = ByteReader(bytes, range: offset..<end)
         let tag = try readTag(&reader)
-        let result: T?
-        let text: String
         switch tag {
         case .signed:
             let value = try reader.readZigZag("integer")
-            result = T(exactly: value)
-            text = "\(value)"
+            guard let result = T(exactly: value) else { throw outOfRange("\(value)", T.self, at: offset, codingPath()) }
+            return result
         case .unsigned:
             let value = try reader.readVarint("integer")
-            result = T(exactly: value)
-            text = "\(value)"
+            guard let result = T(exactly: value) else { throw outOfRange("\(value)", T.self, at: offset, codingPath()) }
+            return result
         default:
             throw mismatch(expected: "\(T.self)", found: tag, at: offset, codingPath())
         }
-        guard let result else {
-            throw WireError(.valueOutOfRange, "\(text) at \(describe(codingPath())) does not fit in \(T.self)", offset: offset)
-        }
-        return result
+    }
+
+    /// The error for an integer that does not fit the requested type. (Its text is built only
+    /// here: decoding an integer must not format it.)
+    private func outOfRange(_ text: String, _ type: Any.Type, at offset: Int, _ codingPath: [any CodingKey]) -> WireError {
+        WireError(.valueOutOfRange, "\(text) at \(describe(codingPath)) does not fit in \(type)", offset: offset)
     }
 
     func decodeDouble(at offset: Int, end: Int, _ codingPath: @autoclosure () -> [any CodingKey]) throws(WireError) -> Double {
