@@ -113,13 +113,9 @@ public struct ActorRef<A: ActorBehavior>: Sendable, Hashable, CustomStringConver
     /// fails the slot (or dead-letters a tell) when the mailbox refuses it.
     package func deliver(_ message: A.Message, reply: AnyReplySlot?) {
         switch cell.offer(Envelope(message, reply: reply)) {
-        case .enqueued:
-            return
-        case .full:
-            let error = ActorError(.mailboxFull, "the mailbox of \(cell.label) is full")
-            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
-        case .rejected(let error):
-            if let reply { reply.fail(error) } else { cell.deadLetter(messageType: A.Message.self, reason: error.message) }
+        case .enqueued: return
+        case .full: cell.refuseDelivery(reply: reply, nil, messageType: A.Message.self)
+        case .rejected(let error): cell.refuseDelivery(reply: reply, error, messageType: A.Message.self)
         }
     }
 

@@ -56,17 +56,25 @@ struct ActorDeclaration {
         case .success(let name): wireName = name
         case .failure(let error): return .failure(error)
         }
-        var codable = false
-        if case .argumentList(let arguments) = attribute.arguments {
-            for argument in arguments where argument.label?.text == "codable" {
-                guard let literal = argument.expression.as(BooleanLiteralExprSyntax.self) else {
-                    return .failure(DiagnosticsError(diagnostics: [TroupeDiagnostic.codableArgumentNotLiteral.at(argument.expression)]))
-                }
-                codable = literal.literal.tokenKind == .keyword(.true)
-            }
+        let codable: Bool
+        switch self.codable(in: attribute) {
+        case .success(let value): codable = value
+        case .failure(let error): return .failure(error)
         }
         return .success(ActorDeclaration(
             kind: kind, accessModifier: accessModifier(of: declaration.modifiers), wireName: wireName, codable: codable))
+    }
+
+    /// The `codable:` argument of `@Actor`: the literal `true` or `false`; `false` when absent.
+    private static func codable(in attribute: AttributeSyntax) -> Result<Bool, DiagnosticsError> {
+        guard case .argumentList(let arguments) = attribute.arguments else { return .success(false) }
+        for argument in arguments where argument.label?.text == "codable" {
+            guard let literal = argument.expression.as(BooleanLiteralExprSyntax.self) else {
+                return .failure(DiagnosticsError(diagnostics: [TroupeDiagnostic.codableArgumentNotLiteral.at(argument.expression)]))
+            }
+            return .success(literal.literal.tokenKind == .keyword(.true))
+        }
+        return .success(false)
     }
 
     /// The `wireName:` argument of `@Actor`: a non-empty plain string literal, or absent.

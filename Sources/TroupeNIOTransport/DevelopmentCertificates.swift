@@ -15,6 +15,7 @@ public struct DevelopmentCertificateAuthority: Sendable {
     public init(name: String = "Troupe development CA") throws {
         let key = P256.Signing.PrivateKey()
         let distinguishedName = try DistinguishedName { CommonName(name) }
+        // Calendar time, not the actor clock: BoringSSL checks validity against the system's.
         let now = Date()
         self.certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(),
@@ -55,6 +56,7 @@ public struct DevelopmentCertificateAuthority: Sendable {
     /// and its private key, for files another process loads.
     public func issuePEM(nodeName: String, notValidBefore: Date? = nil, notValidAfter: Date? = nil) throws -> (certificate: String, privateKey: String) {
         let nodeKey = P256.Signing.PrivateKey()
+        // Calendar time, not the actor clock: BoringSSL checks validity against the system's.
         let now = Date()
         let leaf = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(),

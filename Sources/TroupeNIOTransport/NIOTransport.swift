@@ -44,6 +44,9 @@ public final class NIOTransport: MessageTransport, Sendable {
         public var initialReconnectBackoff: TimeAmount = .milliseconds(100)
         /// The longest wait between connection attempts to one peer. Default: 5 seconds.
         public var maximumReconnectBackoff: TimeAmount = .seconds(5)
+        /// The clock the reconnect backoff reads. Default: NIO's monotonic clock; tests may pass
+        /// one they move themselves.
+        public var now: @Sendable () -> NIODeadline = { .now() }
         /// This life of the node: a restarted node has a new incarnation. Default: random.
         public var incarnation = UInt64.random(in: 1 ... .max)
         /// Where the transport logs (at debug, and refusals at warning). Default: label `troupe.transport`.
@@ -62,8 +65,11 @@ public final class NIOTransport: MessageTransport, Sendable {
 
     /// The way to one peer: frames wait in `outbox`, one buffer written back to back, for the
     /// connection (while `channel` is `nil`) or for the event loop, which writes the whole buffer
-    /// with one write and one flush per batch. Guarded by the transport's lock.
-    private final class PeerLink: @unchecked Sendable {  // only touched under the transport lock
+    /// with one write and one flush per batch.
+    ///
+    /// `@unchecked Sendable`: every field is read and written only with the transport's lock held
+    /// (`state.withLockedValue`); no reference escapes the lock.
+    private final class PeerLink: @unchecked Sendable {
         var channel: (any Channel)?
         /// The life of the peer the connection reached (known once its handshake is done).
         var incarnation: UInt64?
@@ -84,8 +90,7 @@ public final class NIOTransport: MessageTransport, Sendable {
         }
 
         func append(_ bytes: [UInt8]) {
-            outbox.writeInteger(UInt32(bytes.count))
-            outbox.writeBytes(bytes)
+            outbox.writeFrame(bytes)
             queued += 1
         }
     }
@@ -233,8 +238,8 @@ public final class NIOTransport: MessageTransport, Sendable {
             case .started: break
             }
             guard let link = state.outbound[address] else {
-                if let backoff = state.backoff[address], NIODeadline.now() < backoff.retryAt {
-                    throw TransportError(.unreachable, "\(address) refused \(backoff.failures) connection attempt(s); the next is allowed in \((backoff.retryAt - .now()).nanoseconds / 1_000_000) ms")
+                if let backoff = state.backoff[address], case let now = settings.now(), now < backoff.retryAt {
+                    throw TransportError(.unreachable, "\(address) refused \(backoff.failures) connection attempt(s); the next is allowed in \((backoff.retryAt - now).nanoseconds / 1_000_000) ms")
                 }
                 let link = PeerLink(allocator: allocator)
                 link.append(bytes)
@@ -375,7 +380,7 @@ public final class NIOTransport: MessageTransport, Sendable {
             // Doubling per failure, saturating at the maximum (never shifted past it).
             let shift = min(failures - 1, 62)
             let delay = initial > (maximum >> shift) ? maximum : min(maximum, initial << shift)
-            state.backoff[address] = Backoff(failures: failures, retryAt: .now() + .nanoseconds(delay))
+            state.backoff[address] = Backoff(failures: failures, retryAt: settings.now() + .nanoseconds(delay))
             return delegate
         }
         settings.logger.debug("connection failed", metadata: ["remote.peer": "\(address)", "error": "\(error)"])

@@ -33,7 +33,14 @@ struct WireFrameDecoder: ByteToMessageDecoder {
 /// Frames `bytes` (a serialized envelope) with its 4-byte big-endian length.
 func frame(_ bytes: [UInt8], allocator: ByteBufferAllocator) -> ByteBuffer {
     var buffer = allocator.buffer(capacity: 4 + bytes.count)
-    buffer.writeInteger(UInt32(bytes.count))
-    buffer.writeBytes(bytes)
+    buffer.writeFrame(bytes)
     return buffer
+}
+
+extension ByteBuffer {
+    /// Appends `bytes` (a serialized envelope) as one frame: its 4-byte big-endian length, then it.
+    mutating func writeFrame(_ bytes: [UInt8]) {
+        writeInteger(UInt32(bytes.count))
+        writeBytes(bytes)
+    }
 }

@@ -430,8 +430,9 @@ public final class RemoteNode: TransportDelegate, Sendable {
     /// How the codec's `RefCoding` reaches this node without holding it (no retain cycle).
     private let codecOwner = CodecOwner()
 
+    /// `@unchecked Sendable`: `node` is written once, at the end of the node's `init`, before the
+    /// node is shared with any other thread; afterwards it is only read (weak loads are atomic).
     final class CodecOwner: @unchecked Sendable {
-        // Set once at the end of `init`, before the node is shared; only read afterwards.
         weak var node: RemoteNode?
     }
 

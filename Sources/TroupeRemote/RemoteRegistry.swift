@@ -46,15 +46,8 @@ public final class RemoteRegistry: Sendable {
     /// module: reached generically, each message paid for runtime lookups of generic metadata.
     @inlinable
     public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: Codable {
-        try add(A.self, name: name ?? A.messageTypeName) { system, recipient, payload, decoder, reply in
-            let ref = try system.lookupNow(A.self, name: recipient)
-            let message: A.Message
-            do {
-                message = try decoder.decode(A.Message.self, from: payload)
-            } catch {
-                throw RemoteRegistry.undecodable(recipient, A.self, error)
-            }
-            ref.deliverRunningInline(message, reply: reply)
+        try add(A.self, name: name ?? A.messageTypeName) { payload, decoder in
+            try decoder.decode(A.Message.self, from: payload)
         }
     }
 
@@ -63,11 +56,23 @@ public final class RemoteRegistry: Sendable {
     /// The same rules as for `Codable` messages apply.
     @inlinable
     public func register<A: ActorBehavior>(_ type: A.Type, as name: String? = nil) throws where A.Message: WirePayload {
-        try add(A.self, name: name ?? A.messageTypeName) { system, recipient, payload, _, reply in
+        try add(A.self, name: name ?? A.messageTypeName) { payload, _ in
+            try A.Message(wirePayload: payload)
+        }
+    }
+
+    /// Registers `A` with the delivery of its inbound messages: `decode`, then enqueue at the
+    /// named actor (running its turn inline if it is idle). Inlinable, so that both the delivery
+    /// and `decode` are specialised in the registering module.
+    @inlinable
+    func add<A: ActorBehavior>(
+        _ type: A.Type, name: String, decode: @escaping @Sendable ([UInt8], BinaryDecoder) throws -> A.Message
+    ) throws {
+        try add(A.self, name: name) { system, recipient, payload, decoder, reply in
             let ref = try system.lookupNow(A.self, name: recipient)
             let message: A.Message
             do {
-                message = try A.Message(wirePayload: payload)
+                message = try decode(payload, decoder)
             } catch {
                 throw RemoteRegistry.undecodable(recipient, A.self, error)
             }

@@ -90,32 +90,48 @@ final class NodeProcess: Sendable {
     }
 }
 
+/// A temporary folder with `authority`'s root (`ca.pem`) and credentials for each of `nodes`
+/// (`NAME.pem`, `NAME.key`), as `troupe node` reads them. The caller removes it.
+func writeCredentials(_ authority: DevelopmentCertificateAuthority, for nodes: [String]) throws -> String {
+    let directory = NSTemporaryDirectory() + "troupe-certs-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try authority.rootCertificatePEM().write(toFile: "\(directory)/ca.pem", atomically: true, encoding: .utf8)
+    for name in nodes {
+        let (certificate, key) = try authority.issuePEM(nodeName: name)
+        try certificate.write(toFile: "\(directory)/\(name).pem", atomically: true, encoding: .utf8)
+        try key.write(toFile: "\(directory)/\(name).key", atomically: true, encoding: .utf8)
+    }
+    return directory
+}
+
+/// A node in this process on 127.0.0.1, with mutual TLS from `authority`, its registry filled by
+/// `register`.
+func startNode(_ name: String, _ authority: DevelopmentCertificateAuthority, register: (RemoteRegistry) throws -> Void) async throws -> RemoteNode {
+    let registry = RemoteRegistry()
+    try register(registry)
+    let node = RemoteNode(
+        system: ActorSystem(name: name),
+        transport: NIOTransport(
+            address: NodeAddress(systemName: name, host: "127.0.0.1", port: 0),
+            security: .mutualTLS(try authority.issue(nodeName: name))),
+        registry: registry)
+    try await node.start()
+    return node
+}
+
 @Suite("Two processes", .timeLimit(.minutes(1)))
 struct MultiProcessTests {
     @Test("a node killed with SIGKILL: pending asks fail fast, watchers are told, the restarted node needs fresh refs")
     func killedNode() async throws {
-        let directory = NSTemporaryDirectory() + "troupe-certs-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let authority = try DevelopmentCertificateAuthority()
-        try authority.rootCertificatePEM().write(toFile: "\(directory)/ca.pem", atomically: true, encoding: .utf8)
-        let (certificate, key) = try authority.issuePEM(nodeName: "b")
-        try certificate.write(toFile: "\(directory)/b.pem", atomically: true, encoding: .utf8)
-        try key.write(toFile: "\(directory)/b.key", atomically: true, encoding: .utf8)
+        let directory = try writeCredentials(authority, for: ["b"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
 
         let first = try await NodeProcess.start(name: "b", bind: "127.0.0.1:0", credentials: directory, echo: ["echo", "sync"])
 
         // This process is node "a".
-        let system = ActorSystem(name: "a")
-        let registry = RemoteRegistry()
-        try registry.register(NodeEcho.self)
-        let a = RemoteNode(
-            system: system,
-            transport: NIOTransport(
-                address: NodeAddress(systemName: "a", host: "127.0.0.1", port: 0),
-                security: .mutualTLS(try authority.issue(nodeName: "a"))),
-            registry: registry)
-        try await a.start()
+        let a = try await startNode("a", authority) { try $0.register(NodeEcho.self) }
+        let system = a.system
         let echo = try a.ref(NodeEcho.self, name: "echo", on: first.address)
         let sync = try a.ref(NodeEcho.self, name: "sync", on: first.address)
         #expect(try await echo.echo("hello") == "hello")
@@ -153,31 +169,16 @@ struct MultiProcessTests {
 
     @Test("two troupe node processes: when one is killed, the other's pending asks fail fast, its watchers are told, and it meets the restarted node as a new incarnation")
     func twoNodeProcesses() async throws {
-        let directory = NSTemporaryDirectory() + "troupe-certs-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let authority = try DevelopmentCertificateAuthority()
-        try authority.rootCertificatePEM().write(toFile: "\(directory)/ca.pem", atomically: true, encoding: .utf8)
-        for name in ["a", "b"] {
-            let (certificate, key) = try authority.issuePEM(nodeName: name)
-            try certificate.write(toFile: "\(directory)/\(name).pem", atomically: true, encoding: .utf8)
-            try key.write(toFile: "\(directory)/\(name).key", atomically: true, encoding: .utf8)
-        }
+        let directory = try writeCredentials(authority, for: ["a", "b"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let b = try await NodeProcess.start(name: "b", bind: "127.0.0.1:0", credentials: directory, echo: ["echo"])
         let a = try await NodeProcess.start(name: "a", bind: "127.0.0.1:0", credentials: directory, relay: "relay", peers: [b.address])
         defer { a.kill() }
 
         // This process, node "t", drives node a through its relay.
-        let system = ActorSystem(name: "t")
-        let registry = RemoteRegistry()
-        try registry.register(NodeRelay.self)
-        let t = RemoteNode(
-            system: system,
-            transport: NIOTransport(
-                address: NodeAddress(systemName: "t", host: "127.0.0.1", port: 0),
-                security: .mutualTLS(try authority.issue(nodeName: "t"))),
-            registry: registry)
-        try await t.start()
+        let t = try await startNode("t", authority) { try $0.register(NodeRelay.self) }
+        let system = t.system
         let relay = try t.ref(NodeRelay.self, name: "relay", on: a.address)
         let peer = "\(b.address)"
 

@@ -64,6 +64,12 @@ func makeTCPNode(_ name: String, registerUnlisted: Bool = false, transport: NIOT
     return node
 }
 
+/// Closes each node's transport, then shuts its system down.
+func shutDown(_ nodes: RemoteNode...) async throws {
+    for node in nodes { await node.close() }
+    for node in nodes { try await node.system.shutdown() }
+}
+
 @Suite("Remote refs over TCP with mutual TLS", .timeLimit(.minutes(1)))
 struct RemoteOverTCPTests {
     @Test("generated methods work across two systems over loopback TCP; tells keep their order")
@@ -76,10 +82,7 @@ struct RemoteOverTCPTests {
         for value in 1...500 { echo.tell(.note(value)) }
         #expect(try await echo.count() == 500)
         #expect(try await local.count() == 500)
-        await a.close()
-        await b.close()
-        try await a.system.shutdown()
-        try await b.system.shutdown()
+        try await shutDown(a, b)
     }
 
     @Test("when the peer goes away, a pending ask fails at once with nodeUnreachable, not after its timeout")
@@ -119,10 +122,7 @@ struct RemoteOverTCPTests {
         let refused = await #expect(throws: ActorError.self) { try await unlisted.hello() }
         #expect(refused?.code == .notSerializable)
         #expect(try await echo.echo("still serving") == "still serving")
-        await a.close()
-        await b.close()
-        try await a.system.shutdown()
-        try await b.system.shutdown()
+        try await shutDown(a, b)
     }
 
     @Test("a watcher of a remote ref learns when the actor stops, with its reason; the ref then fails fast")
@@ -138,10 +138,7 @@ struct RemoteOverTCPTests {
         #expect(reason.kind == .stopped)
         let stale = await #expect(throws: ActorError.self) { try await mortal.echo("gone") }
         #expect(stale?.code == .actorStopped)
-        await a.close()
-        await b.close()
-        try await a.system.shutdown()
-        try await b.system.shutdown()
+        try await shutDown(a, b)
     }
 
     @Test("refs travel inside messages and replies: b tells a's actor through the ref it got, and replies with a ref to its own")
@@ -157,10 +154,7 @@ struct RemoteOverTCPTests {
         #expect(try await introduced.echo("via a ref in a reply") == "via a ref in a reply")
         #expect(try await other.count() == 1)
         while try await mine.count() != 99 { await Task.yield() }
-        await a.close()
-        await b.close()
-        try await a.system.shutdown()
-        try await b.system.shutdown()
+        try await shutDown(a, b)
     }
 
     @Test("a full outbound queue is visible to the sender: a dead letter for tell, an error for send and ask")
@@ -184,8 +178,7 @@ struct RemoteOverTCPTests {
         #expect(sent?.message.contains("3 envelopes already wait") == true)
         let asked = await #expect(throws: ActorError.self) { try await echo.count() }
         #expect(asked?.code == .nodeUnreachable)
-        await a.close()
-        try await a.system.shutdown()
+        try await shutDown(a)
         try await silent.close()
     }
 }

@@ -1,5 +1,3 @@
-import DequeModule
-
 extension ActorCell {
     /// Offers `envelope` like ``offer(_:)``, but if the actor was idle its turn runs right here, on
     /// the calling thread, instead of on a dispatcher thread: a transport's event loop delivering an
@@ -8,22 +6,6 @@ extension ActorCell {
     /// allow inline asks (the shared pool, not a pinned thread or a simulation).
     @inlinable
     final func offerRunningInline(_ envelope: Envelope<A.Message>) -> Offer {
-        guard props.dispatcher.allowsInlineAsk else { return offer(envelope) }
-        mutex.lock()
-        guard lifecycle.rawValue < Lifecycle.stopping.rawValue else {
-            mutex.unlock()
-            return .rejected(stoppedError)
-        }
-        if _slowPath(inbox.count + inFlight >= props.capacity) {
-            return offerToFullMailbox(envelope)  // unlocks
-        }
-        inbox.append(envelope)
-        let wasIdle = !scheduled
-        scheduled = true
-        mutex.unlock()
-        if wasIdle {
-            system.metrics.recordInlineTurn(drain(inline: true))
-        }
-        return .enqueued
+        offer(envelope, runningInline: props.dispatcher.allowsInlineAsk)
     }
 }

@@ -58,9 +58,11 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     }
 
     /// Offers `envelope` without waiting. Dropped messages are published as dead letters here;
-    /// a `.rejected` result has not been published (the caller decides).
+    /// a `.rejected` result has not been published (the caller decides). With `runningInline`, an
+    /// idle actor's turn runs on the calling thread instead of being scheduled (see
+    /// ``offerRunningInline(_:)``).
     @inlinable
-    final func offer(_ envelope: Envelope<A.Message>) -> Offer {
+    final func offer(_ envelope: Envelope<A.Message>, runningInline: Bool = false) -> Offer {
         mutex.lock()
         guard lifecycle.rawValue < Lifecycle.stopping.rawValue else {
             mutex.unlock()
@@ -69,19 +71,24 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
         if _slowPath(inbox.count + inFlight >= props.capacity) {
             return offerToFullMailbox(envelope)  // unlocks
         }
-        appendAndUnlock(envelope)
+        appendAndUnlock(envelope, runningInline: runningInline)
         return .enqueued
     }
 
-    /// Appends to the inbox and releases `mutex` (held by the caller), scheduling the cell if it
-    /// was idle.
+    /// Appends to the inbox and releases `mutex` (held by the caller). If the cell was idle, it is
+    /// scheduled, or with `runningInline` its turn (at most `throughput` messages) runs right here.
     @inlinable @inline(__always)
-    final func appendAndUnlock(_ envelope: Envelope<A.Message>) {
+    final func appendAndUnlock(_ envelope: Envelope<A.Message>, runningInline: Bool = false) {
         inbox.append(envelope)
         let wasIdle = !scheduled
         scheduled = true
         mutex.unlock()
-        if wasIdle { dispatcher.schedule(self) }
+        guard wasIdle else { return }
+        if runningInline {
+            system.metrics.recordInlineTurn(drain(inline: true))
+        } else {
+            dispatcher.schedule(self)
+        }
     }
 
     /// Fire-and-forget: what cannot be enqueued goes to dead letters with the reason.

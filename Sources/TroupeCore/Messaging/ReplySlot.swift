@@ -199,9 +199,9 @@ extension AnyReplySlot {
 
 /// A reply slot that hands the handler's reply, of whatever type, to `forward`: how an ask that
 /// arrived over the wire gets its reply back to the wire. Completed once.
+/// `@unchecked Sendable`: its one mutable field, `done`, is read and written only with `lock` held.
 @usableFromInline
 package final class ForwardingReplySlot: AnyReplySlot, @unchecked Sendable {
-    // Invariant: `done` is read and written only with `lock` held.
     private let lock = SpinLock()
     private var done = false
     private let onReply: @Sendable (Result<any Sendable, any Error>) -> Void
