@@ -142,6 +142,45 @@ struct ReconnectTests {
     }
 }
 
+@Suite("NIO transport: reconnect backoff on an injected clock", .timeLimit(.minutes(1)))
+struct BackoffClockTests {
+    @Test("once the backoff has passed on the transport's clock, a send tries again; each failure doubles the wait")
+    func backoffElapses() async throws {
+        let offset = Locked(Int64(0))
+        let start = NIODeadline.now()
+        var settings = NIOTransport.Settings()
+        settings.initialReconnectBackoff = .seconds(10)
+        settings.maximumReconnectBackoff = .seconds(25)
+        settings.now = { start + .nanoseconds(offset.withLock { $0 }) }
+        let transport = NIOTransport(address: NodeAddress(systemName: "a", host: "127.0.0.1", port: 0), security: .plaintext, settings: settings)
+        let recorder = TransportRecorder()
+        try await transport.start(delegate: recorder)
+        let nowhere = NodeAddress(systemName: "nobody", host: "127.0.0.1", port: 1)
+        /// Waits until `count` attempts have failed; returns how many have.
+        func failedAttempts(reaching count: Int) async throws -> Int {
+            try await recorder.wait { $0.lostAssociations.count >= count }.lostAssociations.count
+        }
+
+        try transport.send(ping(1), to: nowhere)
+        #expect(try await failedAttempts(reaching: 1) == 1)
+        offset.withLock { $0 += 9_000_000_000 }  // 9 s: within the first backoff (10 s)
+        #expect(throws: TransportError.self) { try transport.send(ping(2), to: nowhere) }
+        offset.withLock { $0 += 2_000_000_000 }  // 11 s: past it
+        try transport.send(ping(3), to: nowhere)
+        #expect(try await failedAttempts(reaching: 2) == 2)
+        offset.withLock { $0 += 19_000_000_000 }  // 19 s after the second failure: within 20 s
+        let refused = #expect(throws: TransportError.self) { try transport.send(ping(4), to: nowhere) }
+        #expect(refused?.message.contains("2 connection attempt(s)") == true)
+        offset.withLock { $0 += 2_000_000_000 }
+        try transport.send(ping(5), to: nowhere)
+        #expect(try await failedAttempts(reaching: 3) == 3)
+        offset.withLock { $0 += 26_000_000_000 }  // the third wait saturates at the maximum (25 s)
+        try transport.send(ping(6), to: nowhere)
+        #expect(try await failedAttempts(reaching: 4) == 4)
+        await transport.close()
+    }
+}
+
 /// Records the identities handshakes reported, and forwards everything to a recorder.
 final class IdentityRecorder: TransportDelegate {
     let inner = TransportRecorder()
