@@ -95,7 +95,8 @@ public final class ActorSystem: Sendable {
         self.effectObserver = effectObserver
         self.sharedDispatcher = dispatcher ?? WorkerPool(
             name: "troupe-\(name)", threadCount: settings.dispatcherThreads,
-            throughput: settings.throughput, allowsInlineAsk: true, metrics: metrics, clock: settings.clock)
+            throughput: settings.throughput, lingerTurns: settings.lingerTurns, allowsInlineAsk: true,
+            metrics: metrics, clock: settings.clock)
         self.defaultProps = CellProps(
             name: nil, mailbox: settings.defaultMailbox,
             supervision: settings.defaultSupervision, dispatcher: sharedDispatcher)
@@ -171,7 +172,8 @@ public final class ActorSystem: Sendable {
             dispatcher = sharedDispatcher
         case .pinned:
             dispatcher = injectedDispatcher ?? WorkerPool(
-                name: "troupe-pinned", threadCount: 1, throughput: settings.throughput, allowsInlineAsk: false,
+                name: "troupe-pinned", threadCount: 1, throughput: settings.throughput,
+                lingerTurns: settings.lingerTurns, allowsInlineAsk: false,
                 metrics: metrics, clock: clock)
         }
         return CellProps(

@@ -313,6 +313,26 @@ struct SystemTests {
         noThreads.dispatcherThreads = 0
         let threadsError = #expect(throws: ActorError.self) { try ActorSystem(name: "bad", validating: noThreads) }
         #expect(threadsError?.code == .invalidSettings)
+
+        var endlessLinger = ActorSystemSettings()
+        endlessLinger.clock = ManualClock()
+        endlessLinger.lingerTurns = 256
+        let lingerError = #expect(throws: ActorError.self) { try ActorSystem(name: "bad", validating: endlessLinger) }
+        #expect(lingerError?.code == .invalidSettings)
+        #expect(lingerError?.message.contains("lingerTurns") == true)
+    }
+
+    @Test("with lingering turned off, an actor on the worker pool still handles every message")
+    func lingeringOff() async throws {
+        var settings = ActorSystemSettings()
+        settings.lingerTurns = 0
+        settings.metricsInterval = nil
+        let system = try ActorSystem(name: "no-linger", validating: settings)
+        let counter = try system.spawn(Counter())
+        for _ in 0..<1_000 { counter.tell(.increment(1)) }
+        let count: Int = try await counter.ask(.current)
+        #expect(count == 1_000)
+        try await system.shutdown()
     }
 
     // MARK: Finite state machine

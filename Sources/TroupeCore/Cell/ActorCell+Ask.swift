@@ -24,10 +24,12 @@ extension ActorCell {
     ) throws -> InlineAsk<R> {
         guard props.dispatcher.allowsInlineAsk else { return .notInline }
         mutex.lock()
-        guard !scheduled, lifecycle == .running, inbox.isEmpty else {
+        guard !scheduled || lingering, lifecycle == .running, inbox.isEmpty else {
             mutex.unlock()
             return .notInline
         }
+        // An idle cell, or a lingering one whose queue entry then goes stale.
+        lingering = false
         scheduled = true
         mutex.unlock()
         currentReply = nil

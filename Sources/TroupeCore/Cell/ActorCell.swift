@@ -224,7 +224,9 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
     /// spent, whether or not other cells wait.
     @inlinable
     final func drain(inline: Bool = false) -> TurnStats {
+        let dispatcher = self.dispatcher
         var budget = dispatcher.throughput
+        let lingerTurns = inline ? 0 : dispatcher.lingerTurns
         var stats = TurnStats()
         while true {
             mutex.lock()
@@ -245,11 +247,24 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
             if batch.isEmpty {
                 if inbox.isEmpty {
                     inFlight = 0
-                    scheduled = false
+                    var lingers = false
+                    if lingerTurns > 0 {
+                        emptyTurns = stats.handled > 0 ? 0 : emptyTurns &+ 1
+                        lingers = Int(emptyTurns) < lingerTurns
+                    }
+                    if lingers {
+                        // Keep the turn in a queue entry; a stale entry still queued is reused.
+                        lingering = true
+                        stats.lingers = !lingerQueued
+                        lingerQueued = true
+                    } else {
+                        scheduled = false
+                        emptyTurns = 0
+                    }
                     if _slowPath(overflow != nil) { admitted = admitWaitingSenders() }
                     mutex.unlock()
                     for continuation in admitted { continuation.resume() }
-                    if !admitted.isEmpty { rescheduleIfNeeded() }
+                    if !admitted.isEmpty, !lingers { rescheduleIfNeeded() }
                     return stats
                 }
                 swap(&inbox, &batch)
@@ -270,7 +285,6 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
                 budget &-= 1
                 if _slowPath(systemPending.load(ordering: .relaxed)) { break }
                 if _slowPath(budget <= 0) {
-                    let dispatcher = self.dispatcher
                     if inline || dispatcher.hasWaitingCells {
                         dispatcher.requeue(self)
                         return stats

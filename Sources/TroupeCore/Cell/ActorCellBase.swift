@@ -42,6 +42,8 @@ package class ActorCellBase: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var stashRequested = false
     /// Drain-only: a user message is being handled (so `stash()` has a message to stash).
     @usableFromInline @exclusivity(unchecked) var handlingMessage = false
+    /// Drain-only: turns in a row that found the mailbox empty while the cell lingered.
+    @usableFromInline @exclusivity(unchecked) var emptyTurns: UInt8 = 0
     /// Unused: places the fields below on the cache line of the subclass's inbox (see the layout
     /// comment at the top).
     private let layoutPadding: (UInt64, UInt64) = (0, 0)
@@ -52,6 +54,11 @@ package class ActorCellBase: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var lifecycle = Lifecycle.running
     /// Guarded: the cell is queued on its dispatcher or running a turn (or handling an inline ask).
     @usableFromInline @exclusivity(unchecked) var scheduled = false
+    /// Guarded: the turn belongs to a lingering entry in a run queue (see ``TurnStats/lingers``);
+    /// an inline ask may take it over (the entry then goes stale).
+    @usableFromInline @exclusivity(unchecked) var lingering = false
+    /// Guarded: a lingering entry for this cell is in a run queue, live or stale; at most one is.
+    @usableFromInline @exclusivity(unchecked) var lingerQueued = false
     /// Guards the fields marked "guarded"; a spin lock, stored inline so an idle actor needs no
     /// separate allocation for it, and held only for a few instructions at a time.
     @usableFromInline let mutex = SpinLock()
@@ -97,6 +104,17 @@ package class ActorCellBase: @unchecked Sendable {
     /// The cell whose async handler is running on the current task, for ask-cycle detection.
     /// Tasks started by the handler inherit the value, so it also names the handler's own task.
     @TaskLocal static var current: AsyncHandlerMarker?
+
+    /// A worker took this cell's lingering entry from its queue: returns whether the entry still
+    /// owns the turn (it does unless an inline ask took the turn meanwhile).
+    final func resumeLingering() -> Bool {
+        mutex.lock()
+        lingerQueued = false
+        let owns = lingering
+        lingering = false
+        mutex.unlock()
+        return owns
+    }
 
     /// Queues a system message, scheduling the cell if it was idle. After termination the message
     /// is handled by ``handleAfterTermination(_:)`` instead.
@@ -172,11 +190,18 @@ package struct TurnStats {
     @usableFromInline package var taken: Int
     /// Messages handled.
     @usableFromInline package var handled: Int
+    /// The turn emptied the mailbox but the cell stays scheduled: the dispatcher must queue it
+    /// again. While it waits in the queue, a sender only appends to its mailbox, without
+    /// scheduling it (no run-queue push, no cache line shared with the worker). It goes idle after
+    /// ``MessageDispatcher/lingerTurns`` turns in a row that found nothing. An inline ask may take
+    /// the turn of a lingering cell (its queue entry then goes stale, see ``QueuedCell``).
+    @usableFromInline package var lingers: Bool
 
     @inlinable
-    init(taken: Int = 0, handled: Int = 0) {
+    init(taken: Int = 0, handled: Int = 0, lingers: Bool = false) {
         self.taken = taken
         self.handled = handled
+        self.lingers = lingers
     }
 }
 

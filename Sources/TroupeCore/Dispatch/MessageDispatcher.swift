@@ -16,12 +16,20 @@ package protocol MessageDispatcher: AnyObject, Sendable {
     var allowsInlineAsk: Bool { get }
     /// Messages a cell handles per turn before it yields its thread.
     var throughput: Int { get }
+    /// How many turns in a row a cell may find its mailbox empty and stay queued (see
+    /// ``TurnStats/lingers``) before it goes idle; 0 for a dispatcher that never requeues a cell
+    /// without work.
+    var lingerTurns: Int { get }
     /// Stops the dispatcher's threads once their queues are empty.
     func shutdown()
     /// Where the tasks the runtime starts for this dispatcher's actors (async handlers, reentrant
     /// handlers) run, or `nil` for Swift's global executor. A deterministic dispatcher returns
     /// itself, so that every step of a simulation runs on its one thread in a seeded order.
     var taskExecutor: (any TaskExecutor)? { get }
+}
+
+extension MessageDispatcher {
+    package var lingerTurns: Int { 0 }
 }
 
 /// Which dispatcher an actor runs on.
