@@ -17,7 +17,8 @@ public struct ActorSystemSettings: Sendable {
     /// mailbox empties, so that messages sent meanwhile need no scheduling (a sender fanning out
     /// to many actors gains about 2-3x). Workers stay awake while actors linger; 0 turns it off, so
     /// idle workers park sooner (fewer wake-ups' worth of spinning on battery-powered devices).
-    /// Default: 16; at most 255.
+    /// Actors do not linger while a worker has more than 4,096 actors queued. Default: 16; at
+    /// most 255.
     public var lingerTurns: Int = 16
     /// The mailbox of actors spawned without one. Default: unbounded.
     public var defaultMailbox: MailboxSettings = .unbounded

@@ -21,7 +21,9 @@ import Synchronization
 /// scheduled, for up to `lingerTurns` turns that find nothing. A producer sending to it meanwhile
 /// only appends to its mailbox: no queue push, no cache line shared with the workers. One sender
 /// round-robining over many actors (a fan-out) then costs a mailbox append per message instead of a
-/// schedule per message (5-7M msg/s became 15-22M on 2 cores). Workers stay awake while cells linger.
+/// schedule per message (5-7M msg/s became 15-22M on 2 cores). Workers stay awake while cells linger;
+/// while a worker's queue is deeper than 4,096 cells, turns do not linger (the empty turns of a
+/// burst to that many actors would be wasted work).
 final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     // Invariant: every mutable field of `Worker` is guarded by that worker's mutex, except the
     // atomics; `workers` is immutable after `init`.
@@ -37,7 +39,15 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     private let stopped = Atomic<Bool>(false)
     private let spinIterations: Int
     let throughput: Int
-    let lingerTurns: Int
+    /// The configured ``MessageDispatcher/lingerTurns``.
+    private let configuredLingerTurns: Int
+    /// Workers whose queue is deep (see `work`): while any is, turns do not linger, so that a
+    /// burst to many actors (a broadcast to 100,000) costs no rounds of empty turns.
+    private let deepWorkers = Atomic<Int>(0)
+
+    var lingerTurns: Int {
+        deepWorkers.load(ordering: .relaxed) > 0 ? 0 : configuredLingerTurns
+    }
     let allowsInlineAsk: Bool
     var taskExecutor: (any TaskExecutor)? { nil }
     private let metrics: SystemMetrics
@@ -108,7 +118,7 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     ) {
         precondition(threadCount > 0 && throughput > 0)
         self.throughput = throughput
-        self.lingerTurns = lingerTurns
+        self.configuredLingerTurns = lingerTurns
         self.spinIterations = spinIterations
         self.allowsInlineAsk = allowsInlineAsk
         self.metrics = metrics
@@ -253,8 +263,20 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
         }
         var streaming = false
         var idleTurns = 0
+        var deep = false
         while true {
             findWork(for: worker, into: &batch, streaming: streaming)
+            // A queue deeper than a few thousand cells makes each lingering cell's empty turns
+            // come a long round apart, wasted work: stop lingering until it is shallow again
+            // (with hysteresis, so that the shared count changes rarely).
+            let depth = worker.count.load(ordering: .relaxed)
+            if !deep, depth > 4_096 {
+                deep = true
+                deepWorkers.add(1, ordering: .relaxed)
+            } else if deep, depth < 1_024 {
+                deep = false
+                deepWorkers.subtract(1, ordering: .relaxed)
+            }
             if !batch.isEmpty {
                 streaming = true
                 for entry in batch {
