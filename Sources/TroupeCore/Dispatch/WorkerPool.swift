@@ -159,7 +159,13 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
     }
 
     func requeue(_ cell: ActorCellBase) {
-        home(of: cell)._withUnsafeGuaranteedRef { _ = $0.push(QueuedCell(cell, lingering: false)) }
+        enqueue(cell, lingering: false)
+    }
+
+    /// Queues `cell` on its home worker from a worker thread: no wake-up, that thread goes on.
+    @inline(__always)
+    private func enqueue(_ cell: ActorCellBase, lingering: Bool) {
+        home(of: cell)._withUnsafeGuaranteedRef { _ = $0.push(QueuedCell(cell, lingering: lingering)) }
     }
 
     private func wakeOneParked(except busy: Worker?) {
@@ -281,19 +287,12 @@ final class WorkerPool: MessageDispatcher, @unchecked Sendable {
                 streaming = true
                 for entry in batch {
                     turns &+= 1
-                    let stats: TurnStats
-                    if turns % sampleEvery == 0 {
-                        let start = clock.now
-                        guard let ran = entry.runTurn() else { continue }
-                        stats = ran
-                        metrics.recordTurn(nanoseconds: (clock.now - start).nanoseconds)
-                    } else {
-                        guard let ran = entry.runTurn() else { continue }
-                        stats = ran
-                    }
+                    let start = turns % sampleEvery == 0 ? clock.now : nil
+                    guard let stats = entry.runTurn() else { continue }
+                    if let start { metrics.recordTurn(nanoseconds: (clock.now - start).nanoseconds) }
                     taken &+= stats.taken
                     handled &+= stats.handled
-                    if stats.lingers { _ = home(of: entry.cell)._withUnsafeGuaranteedRef { $0.push(QueuedCell(entry.cell, lingering: true)) } }
+                    if stats.lingers { enqueue(entry.cell, lingering: true) }
                     if stats.handled == 0 {
                         // Turns that find nothing (lingering cells') mean this worker is ahead of
                         // the senders: every 16 in a row, let a thread waiting for this core run
