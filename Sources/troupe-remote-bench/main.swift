@@ -82,8 +82,9 @@ let askFrameSize: Int = {
     return 4 + envelope.serializedBytes().count
 }()
 
-func row(_ scenario: String, _ transport: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int) {
-    print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"executor\": \"\(nioExecutor ? "nio" : "default")\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(baseline.isNaN ? 0 : Int(baseline)), \"ratio\": \(baseline.isNaN ? 0 : (troupe / baseline * 100).rounded() / 100), \"frame_bytes\": \(askFrameSize)}")
+func row(_ scenario: String, _ transport: String, _ troupe: Double, baseline: Double, baselineName: String, count: Int, taskFloor: Double? = nil) {
+    let floor = taskFloor.map { ", \"raw_nio_task_askers\": \($0.isNaN ? 0 : Int($0))" } ?? ""
+    print("{\"scenario\": \"\(scenario)\", \"transport\": \"\(transport)\", \"executor\": \"\(nioExecutor ? "nio" : "default")\", \"count\": \(count), \"throughput\": \(Int(troupe)), \"\(baselineName)\": \(baseline.isNaN ? 0 : Int(baseline)), \"ratio\": \(baseline.isNaN ? 0 : (troupe / baseline * 100).rounded() / 100)\(floor), \"frame_bytes\": \(askFrameSize)}")
 }
 
 /// `--codec`: nanoseconds per encode and per decode of one message with the binary codec, then exit.
@@ -167,14 +168,20 @@ func measure(_ security: (String) throws -> TransportSecurity) async throws -> (
 
 var rawSequential: [Double] = []
 var rawConcurrent: [Double] = []
+var taskSequential: [Double] = []
+var taskConcurrent: [Double] = []
 var results: [String: [(Double, Double, Double)]] = [:]
 for _ in 0..<runs {
     if skipBaseline {
         rawSequential.append(.nan)
         rawConcurrent.append(.nan)
+        taskSequential.append(.nan)
+        taskConcurrent.append(.nan)
     } else {
         rawSequential.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 1, roundTrips: sequentialCount))
         rawConcurrent.append(try await RawEcho.run(frameSize: askFrameSize, inFlight: 100, roundTrips: concurrentCount))
+        taskSequential.append(try await RawTaskEcho.run(frameSize: askFrameSize, askers: 1, roundTrips: sequentialCount))
+        taskConcurrent.append(try await RawTaskEcho.run(frameSize: askFrameSize, askers: 100, roundTrips: concurrentCount))
     }
     if transports.contains("tls") {
         results["tls", default: []].append(try await measure { .mutualTLS(try authority.issue(nodeName: $0)) })
@@ -187,10 +194,10 @@ for _ in 0..<runs {
 for transport in transports {
     let samples = results[transport] ?? []
     if only.contains("sequential") {
-        row("ask-sequential", transport, median(samples.map(\.0)), baseline: median(rawSequential), baselineName: "raw_nio_echo", count: sequentialCount)
+        row("ask-sequential", transport, median(samples.map(\.0)), baseline: median(rawSequential), baselineName: "raw_nio_echo", count: sequentialCount, taskFloor: median(taskSequential))
     }
     if only.contains("concurrent") {
-        row("ask-concurrent-100", transport, median(samples.map(\.1)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: concurrentCount)
+        row("ask-concurrent-100", transport, median(samples.map(\.1)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: concurrentCount, taskFloor: median(taskConcurrent))
     }
     if only.contains("tell") {
         row("tell", transport, median(samples.map(\.2)), baseline: median(rawConcurrent), baselineName: "raw_nio_echo_100_in_flight", count: tellCount)
