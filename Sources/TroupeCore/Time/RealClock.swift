@@ -16,7 +16,7 @@ public final class RealClock: ActorClock, @unchecked Sendable {
     /// The clock every ``ActorSystem`` uses unless told otherwise.
     public static let shared = RealClock()
 
-    private let timers = TimerQueue()
+    private let timers = TimerQueue(lazyCancellation: true)
     private let mutex = PThreadMutex()
     private let condition = PThreadCondition()
     private let thread = Locked<OSThread?>(nil)
