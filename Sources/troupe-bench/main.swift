@@ -1,3 +1,4 @@
+import CTroupeBench
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -153,4 +154,7 @@ let summary = "tell \(rate("tell")) (\(ratio("tell", "native-stream")) native st
     + "ask conc \(rate("ask-concurrent")) (\(ratio("ask-concurrent", "native"))); "
     + "fanout \(rate("fanout")) (\(ratio("fanout", "native-stream"))); "
     + "cpu speedup \(speedup); spawn \(rate("spawn")) actors/s, \(bytes) B/actor; load \(Measure.loadAverage())"
-print("{\"summary\": \"\(summary)\", \"load_average\": \(Measure.loadAverage())}")
+// How fast the machine itself is in this run: absolute rates move with it from day to day.
+let mutexNanoseconds = (troupe_bench_mutex_ns(20_000_000) * 100).rounded() / 100
+let pageFaultMicroseconds = (troupe_bench_page_fault_us(20_000) * 100).rounded() / 100
+print("{\"summary\": \"\(summary)\", \"load_average\": \(Measure.loadAverage()), \"machine_mutex_ns\": \(mutexNanoseconds), \"machine_page_fault_us\": \(pageFaultMicroseconds)}")
