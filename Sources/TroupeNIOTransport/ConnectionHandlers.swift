@@ -7,8 +7,9 @@ import TroupeWire
 /// The end of a connection another node opened: runs the responder's side of the ``Handshake``
 /// (hello in, welcome out), then hands every envelope to the transport's delegate as coming from
 /// that node; the transport sends to that node on it too, unless it has a connection of its own.
-final class InboundConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = WireEnvelope
+/// Envelopes come from the connection's ``WireFrameDecoder``; this handler sees the channel's events.
+final class InboundConnectionHandler: ChannelInboundHandler, EnvelopeReceiver {
+    typealias InboundIn = Never
 
     private let transport: NIOTransport
     private var handshake: Handshake
@@ -25,8 +26,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
+    func received(_ envelope: WireEnvelope, context: ChannelHandlerContext) {
         if let peer {
             transport.deliver(envelope, from: peer.address)
             return
@@ -63,9 +63,10 @@ final class InboundConnectionHandler: ChannelInboundHandler {
 /// The end of a connection this node opened: with TLS it first checks that the peer's
 /// certificate names the node it meant to reach; then it runs the initiator's side of the
 /// ``Handshake`` (hello out, welcome in) and only then lets queued envelopes go. The peer sends on
-/// it too (one connection per pair of nodes); its closing ends the association.
-final class OutboundConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = WireEnvelope
+/// it too (one connection per pair of nodes); its closing ends the association. Envelopes come
+/// from the connection's ``WireFrameDecoder``; this handler sees the channel's events.
+final class OutboundConnectionHandler: ChannelInboundHandler, EnvelopeReceiver {
+    typealias InboundIn = Never
 
     private let transport: NIOTransport
     private let peer: NodeAddress
@@ -104,14 +105,14 @@ final class OutboundConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    func received(_ envelope: WireEnvelope, context: ChannelHandlerContext) {
         guard !established else {
             // The peer sends on the connection this node opened, too (replies, its own messages).
-            transport.deliver(unwrapInboundIn(data), from: peer)
+            transport.deliver(envelope, from: peer)
             return
         }
         let certificateName = verifiesPeer ? (peerCommonName(context) ?? "") : nil
-        for directive in handshake.receive(unwrapInboundIn(data), peerCertificateName: certificateName) {
+        for directive in handshake.receive(envelope, peerCertificateName: certificateName) {
             switch directive {
             case .send(let frame):
                 context.writeAndFlush(NIOAny(transport.framed(frame)), promise: nil)

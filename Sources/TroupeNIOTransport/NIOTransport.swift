@@ -181,9 +181,10 @@ public final class NIOTransport: MessageTransport, Sendable {
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.server)) }
+                        let connection = InboundConnectionHandler(transport: self)
                         try channel.pipeline.syncOperations.addHandlers([
-                            ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
-                            InboundConnectionHandler(transport: self),
+                            ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize, receiver: connection)),
+                            connection,
                         ])
                     }
                 }
@@ -308,9 +309,10 @@ public final class NIOTransport: MessageTransport, Sendable {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls.client, serverHostname: nil))
                     }
+                    let connection = OutboundConnectionHandler(transport: self, peer: address, verifiesPeer: tls != nil)
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
-                        OutboundConnectionHandler(transport: self, peer: address, verifiesPeer: tls != nil),
+                        ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize, receiver: connection)),
+                        connection,
                     ])
                 }
             }

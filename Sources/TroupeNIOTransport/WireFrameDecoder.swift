@@ -1,14 +1,23 @@
 import NIOCore
 import TroupeWire
 
+/// What a connection's ``WireFrameDecoder`` hands each envelope to: its connection handler.
+protocol EnvelopeReceiver: AnyObject {
+    /// An envelope arrived; `context` is the decoder's (writes from it go out through TLS).
+    func received(_ envelope: WireEnvelope, context: ChannelHandlerContext)
+}
+
 /// Splits the inbound byte stream into length-prefixed frames (see `FrameEncoder`) and decodes each
-/// into a `WireEnvelope`. A length over the maximum (including 2^32-1) is refused as soon as its
-/// four bytes arrive, before any of the frame is buffered; a bad frame is an error that closes the
-/// connection (the stream cannot be resynchronised).
+/// into a `WireEnvelope`, which it hands straight to its connection's handler: passed down the
+/// pipeline, every envelope was boxed on the heap as `NIOAny` and copied out again. A length over
+/// the maximum (including 2^32-1) is refused as soon as its four bytes arrive, before any of the
+/// frame is buffered; a bad frame is an error that closes the connection (the stream cannot be
+/// resynchronised).
 struct WireFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = WireEnvelope
+    typealias InboundOut = Never
 
     let maximumFrameSize: Int
+    let receiver: any EnvelopeReceiver
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
@@ -19,7 +28,7 @@ struct WireFrameDecoder: ByteToMessageDecoder {
         buffer.moveReaderIndex(forwardBy: 4)
         guard let bytes = buffer.readBytes(length: Int(length)) else { return .needMoreData }
         let envelope = try WireEnvelope(serializedBytes: bytes)
-        context.fireChannelRead(wrapInboundOut(envelope))
+        receiver.received(envelope, context: context)
         return .continue
     }
 
