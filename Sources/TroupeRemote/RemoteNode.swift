@@ -347,12 +347,13 @@ public final class RemoteNode: TransportDelegate, Sendable {
         var envelope = WireEnvelope(kind: .reply, recipient: "", messageType: MessageTypeID(rawValue: 0), correlationID: correlation)
         do {
             let value = try result.get()
-            if value is Void {
-                envelope.payload = []
-            } else if let encodable = value as? any Encodable {
+            if let encodable = value as? any Encodable {
                 // Codable first (the common case, one conformance lookup); the asker's side
-                // decodes by the same rule.
+                // decodes by the same rule. `Void` is not `Encodable`, so testing for it first
+                // only cost every other reply a cast.
                 envelope.payload = try encoder.encode(encodable)
+            } else if value is Void {
+                envelope.payload = []
             } else if let payload = value as? any WirePayload {
                 envelope.payload = try payload.wirePayload()
             } else {
