@@ -153,7 +153,7 @@ public final class RemoteNode: TransportDelegate, Sendable {
         if let existing = state.withLock({ $0.proxies[key]?.ref }) as? ActorRef<A> {
             return existing
         }
-        let proxy = try system.spawnRecorder(of: A.self, name: nil) { [weak self] message, reply in
+        let proxy = try system.spawnRecorder(of: A.self, name: nil, concurrently: true) { [weak self] message, reply in
             try self?.send(message, encode: encode, reply: reply, typeID: typeID, recipient: name, peer: peer)
         }
         let raced: ActorRef<A>? = state.withLock { state in

@@ -11,6 +11,9 @@ enum TroupeScenarios {
         if let threads = getenv("TROUPE_THREADS").flatMap({ Int(String(cString: $0)) }) {
             settings.dispatcherThreads = threads
         }
+        if let turns = getenv("TROUPE_LINGER_TURNS").flatMap({ Int(String(cString: $0)) }) {
+            settings.lingerTurns = turns
+        }
         return ActorSystem(name: "bench", settings: settings)
     }
 

@@ -69,6 +69,9 @@ final class ActorCell<A: ActorBehavior>: ActorCellBase, @unchecked Sendable {
             return .rejected(stoppedError)
         }
         if _slowPath(inbox.count + inFlight >= props.capacity) {
+            if let direct = props.directDelivery {
+                return offerToRecorder(envelope, unsafeDowncast(direct, to: DirectDelivery<A.Message>.self))  // unlocks
+            }
             return offerToFullMailbox(envelope)  // unlocks
         }
         appendAndUnlock(envelope, runningInline: runningInline)

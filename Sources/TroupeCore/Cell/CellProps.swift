@@ -15,14 +15,23 @@ final class CellProps: Sendable {
     @usableFromInline
     unowned(unsafe) let dispatcher: any MessageDispatcher
     let dispatcherOwner: any MessageDispatcher
+    /// A recording cell's `DirectDelivery<A.Message>`, when it hands messages on from the sending
+    /// thread without queueing them (a remote ref). Its `capacity` is then 0, so that `offer`
+    /// meets it only on the branch it takes for a full mailbox, never on an actor's hot path.
+    @usableFromInline
+    let directDelivery: (any AnyObject & Sendable)?
 
-    init(name: String?, mailbox: MailboxSettings, supervision: SupervisionStrategy, dispatcher: any MessageDispatcher) {
+    init(
+        name: String?, mailbox: MailboxSettings, supervision: SupervisionStrategy, dispatcher: any MessageDispatcher,
+        directDelivery: (any AnyObject & Sendable)? = nil
+    ) {
         self.name = name
         self.mailbox = mailbox
-        self.capacity = mailbox.capacity ?? .max
+        self.capacity = directDelivery == nil ? (mailbox.capacity ?? .max) : 0
         self.supervision = supervision
         self.dispatcher = dispatcher
         self.dispatcherOwner = dispatcher
+        self.directDelivery = directDelivery
     }
 }
 
