@@ -48,4 +48,21 @@ struct NodeAddressTests {
         let bytes = try BinaryEncoder().encode(identity)
         #expect(try BinaryDecoder().decode(NodeIdentity.self, from: bytes) == identity)
     }
+
+    @Test("an address changed part by part hashes and compares as one made with those parts")
+    func changedPartsKeepHashAndEquality() {
+        var address = NodeAddress(systemName: "a", host: "h", port: 1)
+        var table: [NodeAddress: Int] = [address: 1]
+        address.systemName = "b"
+        address.host = "k"
+        address.port = 2
+        let fresh = NodeAddress(systemName: "b", host: "k", port: 2)
+        #expect(address == fresh)
+        #expect(address.hashValue == fresh.hashValue)
+        #expect(table[address] == nil)
+        table[fresh] = 2
+        #expect(table[address] == 2)
+        #expect(NodeAddress(systemName: "a", host: "h", port: 1) != NodeAddress(systemName: "a", host: "h", port: 2))
+        #expect(NodeAddress(systemName: "ab", host: "h", port: 1) != NodeAddress(systemName: "a", host: "bh", port: 1))
+    }
 }

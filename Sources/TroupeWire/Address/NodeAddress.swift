@@ -5,17 +5,57 @@
 /// does, and ``description`` of an address made by it parses back to the same address.
 public struct NodeAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// The actor system's name.
-    public var systemName: String
+    public var systemName: String { didSet { partsHash = Self.hash(systemName, host, port) } }
     /// The host name or IP address (IPv6 without brackets).
-    public var host: String
+    public var host: String { didSet { partsHash = Self.hash(systemName, host, port) } }
     /// The port.
-    public var port: UInt16
+    public var port: UInt16 { didSet { partsHash = Self.hash(systemName, host, port) } }
+    /// The hash of the three parts, computed when they are set: an address is a dictionary key on
+    /// every remote send and ask, and hashing its two strings there was a visible part of the
+    /// transport's time under its lock. Not encoded; only meaningful in this process.
+    private var partsHash: Int
 
     /// Creates an address from its parts, without validating them.
     public init(systemName: String, host: String, port: UInt16) {
         self.systemName = systemName
         self.host = host
         self.port = port
+        self.partsHash = Self.hash(systemName, host, port)
+    }
+
+    private static func hash(_ systemName: String, _ host: String, _ port: UInt16) -> Int {
+        var hasher = Hasher()
+        hasher.combine(systemName)
+        hasher.combine(host)
+        hasher.combine(port)
+        return hasher.finalize()
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(partsHash)
+    }
+
+    public static func == (lhs: NodeAddress, rhs: NodeAddress) -> Bool {
+        lhs.partsHash == rhs.partsHash && lhs.port == rhs.port && lhs.host == rhs.host && lhs.systemName == rhs.systemName
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case systemName, host, port
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            systemName: try container.decode(String.self, forKey: .systemName),
+            host: try container.decode(String.self, forKey: .host),
+            port: try container.decode(UInt16.self, forKey: .port))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(systemName, forKey: .systemName)
+        try container.encode(host, forKey: .host)
+        try container.encode(port, forKey: .port)
     }
 
     /// Parses `name@host:port` (or `name@[ipv6]:port`).
