@@ -1,3 +1,4 @@
+import Synchronization
 import TroupeCore
 import TroupeWire
 
@@ -30,12 +31,29 @@ public final class RemoteRegistry: Sendable {
     private struct State {
         var byID: [UInt64: Entry] = [:]
         var idByType: [ObjectIdentifier: MessageTypeID] = [:]
+        /// Every snapshot published so far, kept alive for readers that may still hold one.
+        var snapshots: [Snapshot] = []
     }
 
-    private let state = Locked(State())
+    /// The entries by type id as of the last registration, immutable: every inbound message looks
+    /// its type up here, on an event loop, so the lookup takes no lock (it took the registry's
+    /// lock per message before).
+    final class Snapshot: Sendable {
+        let byID: [UInt64: Entry]
+        init(_ byID: [UInt64: Entry]) { self.byID = byID }
+    }
+
+    private let state: Locked<State>
+    /// The current snapshot, retained by `state.snapshots` (a registry registers a handful of
+    /// types, so it keeps a handful of snapshots until it is released).
+    private let published: Atomic<Unmanaged<Snapshot>>
 
     /// Creates an empty registry.
-    public init() {}
+    public init() {
+        let empty = Snapshot([:])
+        state = Locked(State(snapshots: [empty]))
+        published = Atomic(Unmanaged.passUnretained(empty))
+    }
 
     /// Allows actor type `A` to be reached over the wire, under `name` (default:
     /// `A.messageTypeName`). Registering the same type again under the same name
@@ -105,6 +123,9 @@ public final class RemoteRegistry: Sendable {
             }
             state.byID[id.rawValue] = entry
             state.idByType[ObjectIdentifier(A.self)] = id
+            let snapshot = Snapshot(state.byID)
+            state.snapshots.append(snapshot)
+            published.store(Unmanaged.passUnretained(snapshot), ordering: .releasing)
         }
     }
 
@@ -114,7 +135,7 @@ public final class RemoteRegistry: Sendable {
     }
 
     func entry(for id: MessageTypeID) -> Entry? {
-        state.withLock { $0.byID[id.rawValue] }
+        published.load(ordering: .acquiring).takeUnretainedValue().byID[id.rawValue]
     }
 
     func typeID<A: ActorBehavior>(of type: A.Type) -> MessageTypeID? {

@@ -24,6 +24,19 @@ struct RegistryTests {
         #expect(renamed?.code == .invalidSettings)
     }
 
+    @Test("an inbound message's type is found by its id, also for types registered after the first lookup")
+    func entryLookup() throws {
+        let registry = RemoteRegistry()
+        try registry.register(Ledger.self)
+        let ledger = try #require(registry.typeID(of: Ledger.self))
+        #expect(registry.entry(for: ledger)?.actorType == "Ledger")
+        #expect(registry.entry(for: MessageTypeID(name: "Secret.Message")) == nil)
+        try registry.register(Secret.self)
+        #expect(registry.entry(for: MessageTypeID(name: "Secret.Message"))?.actorType == "Secret")
+        #expect(registry.entry(for: ledger)?.actorType == "Ledger")
+        #expect(registry.entry(for: MessageTypeID(name: "Unknown.Message")) == nil)
+    }
+
     @Test("refusals are reported at most `burst` times per interval; the rest are counted")
     func rateLimit() {
         var limiter = RateLimiter(burst: 3, interval: .seconds(60))
