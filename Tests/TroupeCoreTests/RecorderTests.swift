@@ -17,22 +17,18 @@ struct RecorderTests {
         return ref
     }
 
-    @Test("a concurrent recorder hands a message on from the sender's thread at once, even during another delivery")
-    func concurrentHandsOnAtOnce() throws {
+    @Test(
+        "a concurrent recorder hands a message on at once, even during another delivery; a serial one queues it until that delivery ends",
+        arguments: [
+            (true, ["start 1", "start 2", "end 2", "end 1"]),
+            (false, ["start 1", "end 1", "start 2", "end 2"]),
+        ])
+    func nestedSend(concurrently: Bool, expected: [String]) throws {
         let (system, _) = makeSystem()
         let log = Recorder()
-        let ref = try nestingRecorder(system, concurrently: true, log: log)
+        let ref = try nestingRecorder(system, concurrently: concurrently, log: log)
         ref.tell(.increment(1))
-        #expect(log.all == ["start 1", "start 2", "end 2", "end 1"])
-    }
-
-    @Test("a serial recorder queues a message sent during a delivery until that delivery ends")
-    func serialQueues() throws {
-        let (system, _) = makeSystem()
-        let log = Recorder()
-        let ref = try nestingRecorder(system, concurrently: false, log: log)
-        ref.tell(.increment(1))
-        #expect(log.all == ["start 1", "end 1", "start 2", "end 2"])
+        #expect(log.all == expected)
     }
 
     @Test("a concurrent recorder answers asks, reports refusals, and refuses everything once stopped")
