@@ -29,10 +29,10 @@ public final class RemoteRegistry: Sendable {
     }
 
     private struct State {
-        var byID: [UInt64: Entry] = [:]
         var idByType: [ObjectIdentifier: MessageTypeID] = [:]
-        /// Every snapshot published so far, kept alive for readers that may still hold one.
-        var snapshots: [Snapshot] = []
+        /// Every snapshot published so far, kept alive for readers that may still hold one; the
+        /// last is the current one.
+        var snapshots: [Snapshot]
     }
 
     /// The entries by type id as of the last registration, immutable: every inbound message looks
@@ -112,7 +112,8 @@ public final class RemoteRegistry: Sendable {
         let id = MessageTypeID(name: name)
         let entry = Entry(typeID: id, actorType: "\(A.self)", deliver: deliver)
         try state.withLock { (state: inout State) throws(ActorError) in
-            if let existing = state.byID[id.rawValue] {
+            var byID = state.snapshots[state.snapshots.count - 1].byID
+            if let existing = byID[id.rawValue] {
                 guard existing.actorType == entry.actorType, state.idByType[ObjectIdentifier(A.self)] == id else {
                     throw ActorError(.invalidSettings, "remote type id \(id) of '\(name)' is already registered for \(existing.actorType)")
                 }
@@ -121,9 +122,9 @@ public final class RemoteRegistry: Sendable {
             if let other = state.idByType[ObjectIdentifier(A.self)], other != id {
                 throw ActorError(.invalidSettings, "\(A.self) is already registered for remote use under another name")
             }
-            state.byID[id.rawValue] = entry
+            byID[id.rawValue] = entry
             state.idByType[ObjectIdentifier(A.self)] = id
-            let snapshot = Snapshot(state.byID)
+            let snapshot = Snapshot(byID)
             state.snapshots.append(snapshot)
             published.store(Unmanaged.passUnretained(snapshot), ordering: .releasing)
         }

@@ -59,16 +59,21 @@ enum RawEcho {
         }
     }
 
-    /// Round trips per second for `roundTrips` echoes of `frameSize` bytes, `inFlight` at a time.
-    static func run(frameSize: Int, inFlight: Int, roundTrips: Int) async throws -> Double {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let server = try await ServerBootstrap(group: group)
+    /// A server on 127.0.0.1 that echoes every byte it reads, and its port.
+    static func startServer() async throws -> (any Channel, Int) {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoServerHandler()) }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let port = server.localAddress!.port!
+        return (server, server.localAddress!.port!)
+    }
+
+    /// Round trips per second for `roundTrips` echoes of `frameSize` bytes, `inFlight` at a time.
+    static func run(frameSize: Int, inFlight: Int, roundTrips: Int) async throws -> Double {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let (server, port) = try await startServer()
         let done = group.next().makePromise(of: Void.self)
         let frame = ByteBuffer(bytes: [UInt8](repeating: 0x5A, count: frameSize))
         let start = ContinuousClock.now

@@ -31,13 +31,7 @@ enum RawTaskEcho {
     /// tasks, each waiting for its reply before it asks again.
     static func run(frameSize: Int, askers: Int, roundTrips: Int) async throws -> Double {
         let group = MultiThreadedEventLoopGroup.singleton
-        let server = try await ServerBootstrap(group: group)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RawEcho.EchoServerHandler()) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = server.localAddress!.port!
+        let (server, port) = try await RawEcho.startServer()
         let loop = group.next()
         let client = try await ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -41,6 +41,15 @@ struct LingerTests {
         return (try ActorSystem(name: "linger", validating: settings, dispatcher: dispatcher), dispatcher)
     }
 
+    /// A counter that has handled one message and lingers (its entry queued, tagged lingering).
+    private func lingeringCounter() throws -> (ActorSystem, SteppedDispatcher, ActorRef<Counter>) {
+        let (system, dispatcher) = try makeSystem()
+        let counter = try system.spawn(Counter())
+        counter.tell(.increment(1))
+        _ = dispatcher.step()
+        return (system, dispatcher, counter)
+    }
+
     /// Stops `ref` and runs its last turn, so that the system shuts down without a dispatcher thread.
     private func finish(_ system: ActorSystem, _ dispatcher: SteppedDispatcher, _ ref: ActorRef<Counter>) async throws {
         ref.stop()
@@ -80,10 +89,7 @@ struct LingerTests {
 
     @Test("an inline ask takes the turn of a lingering cell; its stale entry then runs nothing")
     func inlineAskTakesLingeringTurn() async throws {
-        let (system, dispatcher) = try makeSystem()
-        let counter = try system.spawn(Counter())
-        counter.tell(.increment(1))
-        _ = dispatcher.step()
+        let (system, dispatcher, counter) = try lingeringCounter()
         #expect(dispatcher.queued == [true])
 
         let inlineBefore = system.metrics.inlineHandled.load(ordering: .relaxed)
@@ -105,10 +111,7 @@ struct LingerTests {
 
     @Test("a cell that lingers again while its stale entry is still queued reuses that entry: never two")
     func staleEntryIsReused() async throws {
-        let (system, dispatcher) = try makeSystem()
-        let counter = try system.spawn(Counter())
-        counter.tell(.increment(1))
-        _ = dispatcher.step()
+        let (system, dispatcher, counter) = try lingeringCounter()
         _ = try await counter.ask(.current) { actor, _ in actor.count }  // inline: the entry goes stale
         counter.tell(.increment(1))
         #expect(dispatcher.queued == [true, false])
@@ -128,10 +131,7 @@ struct LingerTests {
 
     @Test("a stop sent to a lingering cell is handled on its queued entry's turn")
     func stopWhileLingering() async throws {
-        let (system, dispatcher) = try makeSystem()
-        let counter = try system.spawn(Counter())
-        counter.tell(.increment(1))
-        _ = dispatcher.step()
+        let (system, dispatcher, counter) = try lingeringCounter()
         counter.stop()
         #expect(dispatcher.queued == [true])
         let last = try #require(dispatcher.step())
